@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs the Debian packages cadence needs to build, run and test, and only those
+# that are missing. It says what it installs. Run as root, or as a user with sudo.
+#
+#   .ci/install-deps.sh           build + run + test dependencies
+#   .ci/install-deps.sh --build   only what building needs
+set -euo pipefail
+
+build_pkgs=(
+  meson ninja-build pkgconf g++ python3
+  libwayland-dev libwayland-bin wayland-protocols libxkbcommon-dev
+  libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri
+  libfreetype-dev libfontconfig-dev fonts-dejavu-core
+  liblua5.4-dev libzstd-dev libssh-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  scdoc unicode-data
+)
+test_pkgs=(
+  sway grim wtype foot wl-clipboard
+  clang libclang-rt-14-dev clang-format
+  procps util-linux psmisc
+)
+
+pkgs=("${build_pkgs[@]}")
+[ "${1:-}" = "--build" ] || pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#pkgs[@]} packages are installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo; install these yourself: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+# An old or missing package list makes installs fail; refresh it once.
+"${sudo[@]}" apt-get update -q >/dev/null
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,473 @@
+// Terminal: construction, feeding, printing, C0/C1 controls and escape sequences.
+// Control sequences are in terminal_csi.cpp, strings (OSC/DCS) in terminal_osc.cpp,
+// editing and scrolling in terminal_edit.cpp, resizing in reflow.cpp.
+#include "vt/terminal.hpp"
+
+#include <algorithm>
+
+#include "base/check.hpp"
+
+namespace cadence::vt {
+namespace {
+
+// DEC special graphics for 0x5f..0x7e (the line-drawing set).
+constexpr char32_t kDecGraphics[32] = {
+    0x00a0, 0x25c6, 0x2592, 0x2409, 0x240c, 0x240d, 0x240a, 0x00b0, 0x00b1, 0x2424, 0x240b,
+    0x2518, 0x2510, 0x250c, 0x2514, 0x253c, 0x23ba, 0x23bb, 0x2500, 0x23bc, 0x23bd, 0x251c,
+    0x2524, 0x2534, 0x252c, 0x2502, 0x2264, 0x2265, 0x03c0, 0x2260, 0x00a3, 0x00b7,
+};
+
+int clamp_dimension(int v) { return std::clamp(v, 1, kMaxDimension); }
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else {
+    out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  }
+}
+
+}  // namespace
+
+Terminal::Terminal(Options options) : options_(options) {
+  rows_ = clamp_dimension(options.rows);
+  cols_ = clamp_dimension(options.cols);
+  for (Screen* s : {&primary_, &alt_}) {
+    s->lines.resize(static_cast<size_t>(rows_));
+    for (Line& l : s->lines) l.reset(cols_, 0, seq_);
+  }
+  scroll_bottom_ = rows_ - 1;
+  margin_right_ = cols_ - 1;
+  palette_.assign(259, -1);
+  reset_tabs();
+}
+
+Terminal::~Terminal() = default;
+
+void Terminal::feed(std::string_view bytes) {
+  ++seq_;
+  parser_.feed(bytes.data(), bytes.size());
+}
+
+void Terminal::reset() {
+  ++seq_;
+  parser_.reset();
+  set_alt_screen(false, false, false);
+  modes_ = Modes{};
+  cursor_ = CursorState{};
+  primary_.has_saved = alt_.has_saved = false;
+  pen_id_valid_ = false;
+  cursor_shape_ = CursorShape::block;
+  cursor_blink_style_ = true;
+  scroll_top_ = 0;
+  scroll_bottom_ = rows_ - 1;
+  margin_left_ = 0;
+  margin_right_ = cols_ - 1;
+  reset_tabs();
+  clear_screen(primary_);
+  clear_screen(alt_);
+  title_.clear();
+  icon_title_.clear();
+  title_stack_.clear();
+  current_link_ = 0;
+  palette_.assign(259, -1);
+  kitty_flags_primary_.clear();
+  kitty_flags_alt_.clear();
+  conformance_level_ = 65;
+  forget_last_cell();
+  last_printed_ = 0;
+}
+
+StyleId Terminal::pen_id() {
+  if (pen_id_valid_) return pen_id_;
+  Style pen = cursor_.pen;
+  pen.link = current_link_;
+  if (!styles_.intern(pen, pen_id_)) {
+    compact_tables();
+    if (!styles_.intern(pen, pen_id_)) pen_id_ = 0;
+  }
+  pen_id_valid_ = true;
+  return pen_id_;
+}
+
+std::string Terminal::cell_text(const Cell& cell) const {
+  std::string out;
+  if (cell.cp == 0 || cell.is_wide_tail()) return out;
+  if (cell.is_cluster()) {
+    if (clusters_.contains(cell.cp))
+      for (char32_t cp : clusters_.get(cell.cp)) append_utf8(out, cp);
+    return out;
+  }
+  append_utf8(out, cell.cp);
+  return out;
+}
+
+std::string Terminal::row_text(Row row) const {
+  std::string out;
+  const Line& line = active().row(row.get());
+  for (const Cell& cell : line.cells) {
+    if (cell.is_wide_tail()) continue;
+    if (cell.cp == 0)
+      out.push_back(' ');
+    else
+      out += cell_text(cell);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+const Hyperlink* Terminal::hyperlink(uint32_t id) const {
+  return id >= 1 && id <= links_.size() ? &links_[id - 1] : nullptr;
+}
+
+int Terminal::kitty_keyboard_flags() const {
+  const std::vector<int>& stack = is_alt_screen() ? kitty_flags_alt_ : kitty_flags_primary_;
+  return stack.empty() ? 0 : stack.back();
+}
+
+size_t Terminal::scrollback_heap_bytes() const {
+  size_t total = 0;
+  for (const PackedLine& l : scrollback_) total += l.heap_bytes();
+  return total;
+}
+
+// ---- printing ----
+
+// The hot path: printable ASCII straight from the input. Whole runs are copied into the
+// row at once; anything that needs per-character care (a character set other than
+// ASCII, insert mode, a character that may join the previous cluster) takes print().
+void Terminal::print_ascii(const char* text, size_t length) {
+  const Charsets& cs = cursor_.charsets;
+  if (cs.g[cs.gl] != 'B' || cs.single_shift >= 0 || modes_.insert) {
+    for (size_t i = 0; i < length; ++i) print(static_cast<unsigned char>(text[i]));
+    return;
+  }
+  size_t i = 0;
+  if (last_cell_valid_) {
+    // Only the first character can extend the previous cluster (after a prepend, say).
+    print(static_cast<unsigned char>(text[0]));
+    i = 1;
+  }
+  if (i == length) return;
+  StyleId style = pen_id();
+  while (i < length) {
+    if (cursor_.pending_wrap) {
+      if (modes_.autowrap)
+        wrap_line();
+      else
+        cursor_.pending_wrap = false;
+    }
+    int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+    int room = right - cursor_.col + 1;
+    size_t n = std::min<size_t>(static_cast<size_t>(room), length - i);
+    if (!modes_.autowrap && n < length - i) {
+      // Without autowrap everything past the margin lands on the last column, so only
+      // the run's last character survives there.
+      Line& line = touch(cursor_.row);
+      int col = cursor_.col;
+      fix_wide_boundary(line, col);
+      fix_wide_boundary(line, right);
+      for (size_t k = 0; k + 1 < n; ++k)
+        line.cells[col + k] = Cell{static_cast<unsigned char>(text[i + k]), style, 1, 0};
+      line.cells[right] = Cell{static_cast<unsigned char>(text[length - 1]), style, 1, 0};
+      cursor_.col = right;
+      last_cell_row_ = cursor_.row;
+      last_cell_col_ = right;
+      break;
+    }
+    Line& line = touch(cursor_.row);
+    int col = cursor_.col;
+    fix_wide_boundary(line, col);
+    fix_wide_boundary(line, col + static_cast<int>(n) - 1);
+    Cell* out = line.cells.data() + col;
+    for (size_t k = 0; k < n; ++k) out[k] = Cell{static_cast<unsigned char>(text[i + k]), style, 1, 0};
+    i += n;
+    col += static_cast<int>(n);
+    last_cell_row_ = cursor_.row;
+    last_cell_col_ = col - 1;
+    if (col > right) {
+      cursor_.col = right;
+      cursor_.pending_wrap = modes_.autowrap;
+    } else {
+      cursor_.col = col;
+    }
+  }
+  last_printed_ = static_cast<unsigned char>(text[length - 1]);
+  last_printed_width_ = 1;
+  last_cell_valid_ = true;
+  segmenter_.reset();
+  segmenter_.feed(last_printed_);
+}
+
+void Terminal::print(char32_t cp) {
+  Charsets& cs = cursor_.charsets;
+  if (cp < 0x80) {
+    char set = cs.single_shift >= 0 ? cs.g[cs.single_shift] : cs.g[cs.gl];
+    cs.single_shift = -1;
+    if (set == '0' && cp >= 0x5f && cp <= 0x7e)
+      cp = kDecGraphics[cp - 0x5f];
+    else if (set == 'A' && cp == '#')
+      cp = 0x00a3;
+  }
+  if (modes_.grapheme_clustering && last_cell_valid_) {
+    if (!segmenter_.feed(cp)) {
+      attach_to_previous(cp);
+      return;
+    }
+  } else {
+    segmenter_.reset();
+    segmenter_.feed(cp);
+  }
+  int width = unicode::width(cp);
+  if (width == 0) {
+    attach_to_previous(cp);
+    return;
+  }
+  put_char(cp, width);
+}
+
+void Terminal::put_char(char32_t cp, int width) {
+  if (cursor_.pending_wrap) {
+    if (modes_.autowrap)
+      wrap_line();
+    else
+      cursor_.pending_wrap = false;
+  }
+  int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+  if (width == 2 && cursor_.col == right) {
+    if (modes_.autowrap && right > left_margin()) {
+      // No room for both halves: the character moves to the next row, as xterm does.
+      touch(cursor_.row).cells[cursor_.col] = Cell{0, pen_id(), 1, 0};
+      wrap_line();
+      right = right_margin();
+    } else {
+      width = 1;  // squeezed: better half a glyph than none
+    }
+  }
+  if (modes_.insert) insert_cells(width);
+  Line& line = touch(cursor_.row);
+  StyleId style = pen_id();
+  int col = cursor_.col;
+  fix_wide_boundary(line, col);
+  if (width == 2) fix_wide_boundary(line, col + 1);
+  line.cells[col] = Cell{cp, style, static_cast<uint8_t>(width), 0};
+  if (width == 2) line.cells[col + 1] = Cell{0, style, 0, 0};
+  last_cell_valid_ = true;
+  last_cell_row_ = cursor_.row;
+  last_cell_col_ = col;
+  last_printed_ = cp;
+  last_printed_width_ = width;
+  col += width;
+  if (col > right) {
+    cursor_.col = right;
+    cursor_.pending_wrap = modes_.autowrap;
+  } else {
+    cursor_.col = col;
+  }
+}
+
+// A code point that continues the grapheme cluster of the last written cell (or, with
+// nothing written since the cursor moved, of the cell left of the cursor).
+void Terminal::attach_to_previous(char32_t cp) {
+  int row = last_cell_row_;
+  int col = last_cell_col_;
+  if (!last_cell_valid_) {
+    row = cursor_.row;
+    col = cursor_.pending_wrap ? cursor_.col : cursor_.col - 1;
+    if (col < 0) return;
+  }
+  Line& line = touch(row);
+  if (col >= static_cast<int>(line.cells.size())) return;
+  if (line.cells[col].is_wide_tail() && col > 0) --col;
+  Cell& cell = line.cells[col];
+  if (cell.cp == 0) return;
+  std::u32string cluster;
+  if (cell.is_cluster()) {
+    if (!clusters_.contains(cell.cp)) return;
+    cluster = clusters_.get(cell.cp);
+  } else {
+    cluster.assign(1, cell.cp);
+  }
+  if (cluster.size() >= 32) return;  // a cluster this long is an attack, not text
+  cluster.push_back(cp);
+  char32_t id = clusters_.intern(cluster);
+  if (!id) {
+    compact_tables();
+    id = clusters_.intern(cluster);
+    if (!id) return;
+  }
+  Line& target = touch(row);
+  Cell& c = target.cells[col];
+  c.cp = id;
+  // VS16 asks for emoji presentation: a narrow base becomes wide when there is room.
+  if (cp == 0xfe0f && c.width == 1 && col + 1 <= right_margin()) {
+    fix_wide_boundary(target, col + 1);
+    target.cells[col + 1] = Cell{0, c.style, 0, 0};
+    c.width = 2;
+    if (row == cursor_.row && cursor_.col == col + 1 && !cursor_.pending_wrap) {
+      if (col + 2 > right_margin()) {
+        cursor_.col = right_margin();
+        cursor_.pending_wrap = modes_.autowrap;
+      } else {
+        cursor_.col = col + 2;
+      }
+    }
+  }
+  last_cell_valid_ = true;
+  last_cell_row_ = row;
+  last_cell_col_ = col;
+}
+
+void Terminal::wrap_line() {
+  touch(cursor_.row).wrapped = true;
+  cursor_.pending_wrap = false;
+  if (cursor_.row == scroll_bottom_)
+    scroll_up(scroll_top_, scroll_bottom_, 1);
+  else if (cursor_.row < rows_ - 1)
+    ++cursor_.row;
+  cursor_.col = left_margin();
+}
+
+// ---- controls ----
+
+void Terminal::execute(uint8_t c) {
+  switch (c) {
+    case 0x05:  // ENQ: no answerback message
+      break;
+    case 0x07:
+      observer_->on_bell();
+      break;
+    case 0x08:
+      backspace();
+      break;
+    case 0x09:
+      tab_forward(1);
+      break;
+    case 0x0a:
+    case 0x0b:
+    case 0x0c:
+      linefeed();
+      break;
+    case 0x0d:
+      carriage_return();
+      break;
+    case 0x0e:  // SO: G1 into GL
+      cursor_.charsets.gl = 1;
+      break;
+    case 0x0f:  // SI: G0 into GL
+      cursor_.charsets.gl = 0;
+      break;
+    case 0x84:  // IND
+      index();
+      break;
+    case 0x85:  // NEL
+      index();
+      carriage_return();
+      break;
+    case 0x88:  // HTS
+      if (cursor_.col < cols_) tabs_[cursor_.col] = true;
+      break;
+    case 0x8d:  // RI
+      reverse_index();
+      break;
+    case 0x8e:  // SS2
+      cursor_.charsets.single_shift = 2;
+      break;
+    case 0x8f:  // SS3
+      cursor_.charsets.single_shift = 3;
+      break;
+    case 0x9a:  // DECID: answers like DA1
+      reply("\x1b[?62;22c");
+      break;
+    default:
+      break;
+  }
+  if (c != 0x0e && c != 0x0f && c != 0x8e && c != 0x8f && c != 0x07) forget_last_cell();
+}
+
+void Terminal::esc_dispatch(const Params& params, uint8_t final) {
+  forget_last_cell();
+  char inter = params.intermediate();
+  if (inter == 0) {
+    switch (final) {
+      case '7':
+        save_cursor();
+        return;
+      case '8':
+        restore_cursor();
+        return;
+      case 'c':
+        reset();
+        return;
+      case '=':
+        modes_.keypad_application = true;
+        return;
+      case '>':
+        modes_.keypad_application = false;
+        return;
+      case 'n':
+        cursor_.charsets.gl = 2;
+        return;
+      case 'o':
+        cursor_.charsets.gl = 3;
+        return;
+      default:
+        return;
+    }
+  }
+  if (params.intermediate_count == 1) {
+    switch (inter) {
+      case '(':
+      case ')':
+      case '*':
+      case '+': {
+        int slot = inter == '(' ? 0 : inter == ')' ? 1 : inter == '*' ? 2 : 3;
+        if (final == '0' || final == 'B' || final == 'A') cursor_.charsets.g[slot] = static_cast<char>(final);
+        return;
+      }
+      case '#':
+        if (final == '8') {
+          fill_screen_with_e();
+        } else if (final >= '3' && final <= '6') {
+          Line& line = touch(cursor_.row);
+          line.size = final == '3'   ? LineSize::double_top
+                      : final == '4' ? LineSize::double_bottom
+                      : final == '6' ? LineSize::double_width
+                                     : LineSize::normal;
+        }
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+uint32_t default_palette(int index) {
+  static constexpr uint32_t kBase[16] = {
+      0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd, 0x00cdcd, 0xe5e5e5,
+      0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00, 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff,
+  };
+  if (index < 16) return kBase[index < 0 ? 0 : index];
+  if (index < 232) {
+    int i = index - 16;
+    auto level = [](int v) { return v ? 55 + v * 40 : 0; };
+    return static_cast<uint32_t>(level(i / 36) << 16 | level((i / 6) % 6) << 8 | level(i % 6));
+  }
+  if (index < 256) {
+    uint32_t v = static_cast<uint32_t>(8 + (index - 232) * 10);
+    return v << 16 | v << 8 | v;
+  }
+  return 0;
+}
+
+}  // namespace cadence::vt

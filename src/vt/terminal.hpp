@@ -1,0 +1,323 @@
+// The terminal: parser, screens, cursor, modes and everything a program can ask of it.
+//
+// This is the core of cadence and has no I/O: bytes go in through feed(), replies come
+// out through TerminalObserver::on_reply(), and readers look at rows, cursor and modes.
+// One Terminal belongs to one pane; it is not thread-safe (the pane's lock guards it).
+//
+// Rows carry versions: every mutating call bumps the terminal's sequence number once,
+// and every row it touches records that number. Consumers keep the last number they saw
+// and ask for rows newer than it (changed_rows), which is how the renderer uploads only
+// changed rows and how the mux sends deltas.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/units.hpp"
+#include "vt/cell.hpp"
+#include "vt/line.hpp"
+#include "vt/modes.hpp"
+#include "vt/packed_line.hpp"
+#include "vt/parser.hpp"
+#include "vt/style_table.hpp"
+#include "vt/unicode/unicode.hpp"
+
+namespace cadence::vt {
+
+inline constexpr int kMaxTitleStack = 10;
+inline constexpr size_t kMaxTitleBytes = 4096;
+inline constexpr int kMaxRepeat = 65535;        // REP count, clamped
+inline constexpr int kMaxDimension = 4096;      // rows or columns
+inline constexpr size_t kMaxHyperlinks = 65536; // distinct OSC 8 links per terminal
+
+// What the terminal tells the outside world. Every method has a harmless default.
+class TerminalObserver {
+ public:
+  virtual ~TerminalObserver() = default;
+  // Bytes to send back to the program (answers to queries).
+  virtual void on_reply(std::string_view) {}
+  virtual void on_bell() {}
+  virtual void on_title_changed(std::string_view) {}
+  // OSC 52: `selection` is the target list ("c", "p", "s" ...), data already decoded.
+  virtual void on_clipboard_set(std::string_view /*selection*/, std::string_view /*data*/) {}
+  // OSC 9 and OSC 777 notifications.
+  virtual void on_notification(std::string_view /*title*/, std::string_view /*body*/) {}
+  // OSC 9;4: state 0 remove, 1 normal, 2 error, 3 indeterminate, 4 paused; value 0..100.
+  virtual void on_progress(int /*state*/, int /*value*/) {}
+  virtual void on_cwd_changed(std::string_view) {}
+};
+
+struct Hyperlink {
+  std::string id;
+  std::string uri;
+};
+
+// OSC 133 prompt marks, as recorded on the row where they were seen.
+enum class PromptMark : uint8_t { prompt_start, command_start, output_start, command_end };
+
+struct Charsets {
+  // G0..G3 designations: 'B' ASCII, '0' DEC special graphics, 'A' UK.
+  char g[4] = {'B', 'B', 'B', 'B'};
+  uint8_t gl = 0;           // which G set is invoked into GL
+  int8_t single_shift = -1;  // SS2/SS3 pending: 2 or 3
+};
+
+struct CursorState {
+  int row = 0;
+  int col = 0;
+  // xterm's "last column flag": a character was written in the last column and the next
+  // printable character wraps first.
+  bool pending_wrap = false;
+  Style pen;
+  bool origin = false;
+  bool autowrap = true;
+  Charsets charsets;
+};
+
+class Terminal : private ParserHandler {
+ public:
+  struct Options {
+    int rows = 24;
+    int cols = 80;
+    size_t scrollback_lines = 10000;
+    bool allow_clipboard_read = false;  // OSC 52 queries stay unanswered unless set
+  };
+
+  explicit Terminal(Options options);
+  Terminal() : Terminal(Options{}) {}
+  ~Terminal() override;
+
+  void set_observer(TerminalObserver* observer) { observer_ = observer ? observer : &null_; }
+
+  void feed(std::string_view bytes);
+  // Resizes both screens; the primary one reflows soft-wrapped lines.
+  void resize(int rows, int cols);
+  // RIS: everything back to power-on state (scrollback is kept, as in xterm).
+  void reset();
+  // The pixel size of a cell, for CSI 14/16 t reports.
+  void set_cell_size_px(int width, int height) {
+    cell_width_px_ = width;
+    cell_height_px_ = height;
+  }
+  // Latin-1 instead of UTF-8 input (for conformance material and old hosts).
+  void set_utf8(bool on) { parser_.set_utf8(on); }
+
+  // ---- reading ----
+  int rows() const { return rows_; }
+  int cols() const { return cols_; }
+  const Line& line(Row row) const { return active().row(row.get()); }
+  const CursorState& cursor() const { return cursor_; }
+  const Modes& modes() const { return modes_; }
+  CursorShape cursor_shape() const { return cursor_shape_; }
+  bool cursor_blinking() const { return cursor_blink_style_; }
+  const Style& style(StyleId id) const { return styles_.get(id); }
+  // The text of a cell (its whole grapheme cluster) as UTF-8; empty for a blank cell.
+  std::string cell_text(const Cell& cell) const;
+  // The UTF-8 text of a row; blanks become spaces and trailing blanks are dropped.
+  std::string row_text(Row row) const;
+  const std::string& title() const { return title_; }
+  const std::string& icon_title() const { return icon_title_; }
+  const std::string& cwd() const { return cwd_; }
+  const Hyperlink* hyperlink(uint32_t id) const;
+  bool is_alt_screen() const { return active_ == &alt_; }
+  int kitty_keyboard_flags() const;
+
+  // Scrollback, oldest first.
+  size_t scrollback_size() const { return scrollback_.size(); }
+  const PackedLine& scrollback_line(size_t i) const { return scrollback_[i]; }
+  size_t scrollback_limit() const { return options_.scrollback_lines; }
+  // Lines ever scrolled into the scrollback (including ones since dropped). The stable
+  // row of screen row r is history_total() + r.
+  uint64_t history_total() const { return history_total_; }
+  // Bumped when a reflow rewrote history rows: cached history rows are stale.
+  uint64_t history_epoch() const { return history_epoch_; }
+  StableRow stable_row(Row row) const {
+    return StableRow(static_cast<int64_t>(history_total_) + row.get());
+  }
+
+  // The sequence number of the last change; rows changed since V have version > V.
+  uint64_t version() const { return seq_; }
+  // Calls f(Row, const Line&) for each row in [first, last) of the active screen whose
+  // version is newer than `since`.
+  template <typename F>
+  void changed_rows(uint64_t since, Row first, Row last, F&& f) const {
+    for (int r = first.get(); r < last.get() && r < rows_; ++r) {
+      const Line& l = active().row(r);
+      if (l.version > since) f(Row(r), l);
+    }
+  }
+
+  // Diagnostics and tests.
+  size_t style_table_size() const { return styles_.size(); }
+  size_t cluster_table_size() const { return clusters_.size(); }
+  uint64_t dropped_sequences() const { return parser_.dropped_sequences(); }
+  size_t scrollback_heap_bytes() const;
+  const std::vector<std::pair<StableRow, PromptMark>>& prompt_marks() const { return marks_; }
+
+ private:
+  // A ring of rows: scrolling the whole screen moves an offset, not the rows.
+  struct Screen {
+    std::vector<Line> lines;
+    int top = 0;
+    CursorState saved;
+    bool has_saved = false;
+    Line& row(int r) {
+      int i = top + r;
+      int n = static_cast<int>(lines.size());
+      return lines[i >= n ? i - n : i];
+    }
+    const Line& row(int r) const { return const_cast<Screen*>(this)->row(r); }
+  };
+
+  // ParserHandler
+  void print_ascii(const char* text, size_t length) override;
+  void print(char32_t cp) override;
+  void execute(uint8_t control) override;
+  void esc_dispatch(const Params& params, uint8_t final) override;
+  void csi_dispatch(const Params& params, uint8_t final) override;
+  void osc_dispatch(std::string_view payload) override;
+  void dcs_dispatch(const Params& params, uint8_t final, std::string_view payload) override;
+
+  Screen& active() { return *active_; }
+  const Screen& active() const { return *active_; }
+  Line& touch(int row) {
+    Line& l = active_->row(row);
+    l.version = seq_;
+    return l;
+  }
+
+  // printing (terminal.cpp)
+  void put_char(char32_t cp, int width);
+  void attach_to_previous(char32_t cp);
+  void wrap_line();
+  StyleId pen_id();
+  void forget_last_cell() {
+    last_cell_valid_ = false;
+    segmenter_.reset();
+  }
+
+  // cursor and scrolling (terminal_edit.cpp)
+  int top_margin() const { return scroll_top_; }
+  int bottom_margin() const { return scroll_bottom_; }
+  int left_margin() const { return modes_.left_right_margins ? margin_left_ : 0; }
+  int right_margin() const { return modes_.left_right_margins ? margin_right_ : cols_ - 1; }
+  bool full_width_margins() const { return left_margin() == 0 && right_margin() == cols_ - 1; }
+  void move_to(int row, int col);
+  void move_to_origin_relative(int row, int col);
+  void cursor_up(int n, bool clamp_to_margin = true);
+  void cursor_down(int n, bool clamp_to_margin = true);
+  void cursor_left(int n);
+  void cursor_right(int n);
+  void linefeed();
+  void reverse_index();
+  void index();
+  void carriage_return();
+  void backspace();
+  void tab_forward(int n);
+  void tab_backward(int n);
+  void scroll_up(int top, int bottom, int n);
+  void scroll_down(int top, int bottom, int n);
+  void push_to_scrollback(Line& line);
+  void erase_cells(int row, int from, int to, bool selective = false);
+  void erase_display(int mode, bool selective);
+  void erase_line(int mode, bool selective);
+  void insert_cells(int n);
+  void delete_cells(int n);
+  void insert_lines(int n);
+  void delete_lines(int n);
+  void fix_wide_boundary(Line& line, int col);
+  void fill_screen_with_e();
+  void clear_screen(Screen& screen);
+  void set_alt_screen(bool on, bool clear_alt, bool save_cursor);
+  void save_cursor();
+  void restore_cursor();
+  void soft_reset();
+  void reset_tabs();
+
+  // control sequences (terminal_csi.cpp)
+  void set_mode(const Params& params, bool on);
+  void set_dec_mode(int mode, bool on);
+  void set_ansi_mode(int mode, bool on);
+  int dec_mode_state(int mode) const;
+  int ansi_mode_state(int mode) const;
+  void select_graphic_rendition(const Params& params);
+  void window_ops(const Params& params);
+  void repeat_last(int n);
+  void report_device_status(const Params& params);
+  void request_checksum(const Params& params);
+  void kitty_keyboard(const Params& params, uint8_t final);
+
+  // strings (terminal_osc.cpp)
+  void osc_colors(int command, std::string_view rest);
+  void osc_hyperlink(std::string_view rest);
+  void osc_clipboard(std::string_view rest);
+  void osc_prompt_mark(std::string_view rest);
+  void request_status_string(std::string_view request);
+  void request_termcap(std::string_view request);
+  void reply(std::string_view bytes) { observer_->on_reply(bytes); }
+  void set_title(std::string_view title, bool window, bool icon);
+
+  // resizing (reflow.cpp)
+  void resize_primary(int rows, int cols);
+  void resize_alt(int rows, int cols);
+  void compact_tables();
+
+  Options options_;
+  TerminalObserver null_;
+  TerminalObserver* observer_ = &null_;
+  Parser parser_{*this};
+  int rows_;
+  int cols_;
+  Screen primary_;
+  Screen alt_;
+  Screen* active_ = &primary_;
+  std::deque<PackedLine> scrollback_;
+  uint64_t history_total_ = 0;
+  uint64_t history_epoch_ = 0;
+  uint64_t seq_ = 1;
+
+  CursorState cursor_;
+  StyleId pen_id_ = 0;
+  bool pen_id_valid_ = true;
+  Modes modes_;
+  CursorShape cursor_shape_ = CursorShape::block;
+  bool cursor_blink_style_ = true;
+  int scroll_top_ = 0;
+  int scroll_bottom_ = 0;
+  int margin_left_ = 0;
+  int margin_right_ = 0;
+  std::vector<bool> tabs_;
+
+  StyleTable styles_;
+  ClusterTable clusters_;
+  unicode::Segmenter segmenter_;
+  bool last_cell_valid_ = false;
+  int last_cell_row_ = 0;
+  int last_cell_col_ = 0;
+  char32_t last_printed_ = 0;  // for REP
+  int last_printed_width_ = 1;
+
+  std::string title_;
+  std::string icon_title_;
+  std::vector<std::pair<std::string, std::string>> title_stack_;
+  std::string cwd_;
+  std::vector<Hyperlink> links_;  // id = index + 1
+  uint32_t current_link_ = 0;
+  std::vector<std::pair<StableRow, PromptMark>> marks_;
+  // Colour overrides from OSC 4/10/11/12 (index 256 fg, 257 bg, 258 cursor); unset = -1.
+  std::vector<int64_t> palette_;
+  // kitty keyboard protocol: a stack of flag sets per screen.
+  std::vector<int> kitty_flags_primary_;
+  std::vector<int> kitty_flags_alt_;
+  int conformance_level_ = 65;
+  int cell_width_px_ = 8;
+  int cell_height_px_ = 16;  // DECSCL: 61..65
+};
+
+// The 256-colour palette cadence starts with (xterm's values), as 0xRRGGBB.
+uint32_t default_palette(int index);
+
+}  // namespace cadence::vt
