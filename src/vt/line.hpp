@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "vt/cell.hpp"
@@ -21,17 +22,35 @@ struct Line {
   bool wrapped = false;
   LineSize size = LineSize::normal;
 
+  // Every row that scrolls in is reset, so this is on the hot path: cells are filled as
+  // 64-bit words, which the compiler turns into wide stores.
   void reset(int cols, StyleId fill, uint64_t v) {
-    cells.assign(static_cast<size_t>(cols), Cell{0, fill, 1, 0});
+    cells.resize(static_cast<size_t>(cols));
+    uint64_t word = as_word(Cell{0, fill, 1, 0});
+    uint64_t* out = reinterpret_cast<uint64_t*>(cells.data());
+    int i = 0;
+    for (; i + 4 <= cols; i += 4) out[i] = out[i + 1] = out[i + 2] = out[i + 3] = word;
+    for (; i < cols; ++i) out[i] = word;
     wrapped = false;
     size = LineSize::normal;
     version = v;
   }
   // Index one past the last cell that holds text or a non-default style.
   int used() const {
+    const uint64_t blank = as_word(Cell{});
+    const uint64_t* words = reinterpret_cast<const uint64_t*>(cells.data());
     int n = static_cast<int>(cells.size());
-    while (n > 0 && cells[n - 1].cp == 0 && cells[n - 1].style == 0) --n;
+    // Four cells per step: rows are mostly blank on the right.
+    while (n >= 4 && ((words[n - 1] ^ blank) | (words[n - 2] ^ blank) | (words[n - 3] ^ blank) |
+                      (words[n - 4] ^ blank)) == 0)
+      n -= 4;
+    while (n > 0 && words[n - 1] == blank) --n;
     return n;
+  }
+  static uint64_t as_word(const Cell& cell) {
+    uint64_t w;
+    std::memcpy(&w, &cell, sizeof w);
+    return w;
   }
 };
 

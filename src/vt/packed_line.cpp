@@ -21,22 +21,28 @@ enum : uint8_t {
   kHasLink = 32,
 };
 
-void put_utf8(std::vector<uint8_t>& out, char32_t cp) {
+// Writes cp as UTF-8 at out (room for 4 bytes); returns the bytes written.
+size_t encode_utf8(uint8_t* out, char32_t cp) {
   if (cp < 0x80) {
-    out.push_back(static_cast<uint8_t>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<uint8_t>(0xc0 | (cp >> 6)));
-    out.push_back(static_cast<uint8_t>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<uint8_t>(0xe0 | (cp >> 12)));
-    out.push_back(static_cast<uint8_t>(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(static_cast<uint8_t>(0x80 | (cp & 0x3f)));
-  } else {
-    out.push_back(static_cast<uint8_t>(0xf0 | (cp >> 18)));
-    out.push_back(static_cast<uint8_t>(0x80 | ((cp >> 12) & 0x3f)));
-    out.push_back(static_cast<uint8_t>(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(static_cast<uint8_t>(0x80 | (cp & 0x3f)));
+    out[0] = static_cast<uint8_t>(cp);
+    return 1;
   }
+  if (cp < 0x800) {
+    out[0] = static_cast<uint8_t>(0xc0 | (cp >> 6));
+    out[1] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<uint8_t>(0xe0 | (cp >> 12));
+    out[1] = static_cast<uint8_t>(0x80 | ((cp >> 6) & 0x3f));
+    out[2] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  out[0] = static_cast<uint8_t>(0xf0 | (cp >> 18));
+  out[1] = static_cast<uint8_t>(0x80 | ((cp >> 12) & 0x3f));
+  out[2] = static_cast<uint8_t>(0x80 | ((cp >> 6) & 0x3f));
+  out[3] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
+  return 4;
 }
 
 // Decodes one code point of well-formed UTF-8 (we wrote it ourselves).
@@ -140,15 +146,17 @@ uint32_t next_run(const uint8_t* d, uint32_t pos, uint32_t& cells, Style& s) {
 PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
                             const ClusterTable& clusters) {
   // One scratch buffer per thread: packing runs once per scrolled line, and must not
-  // allocate more than the result.
+  // allocate more than the result. Text is written through a raw pointer with room for
+  // the worst case of a plain cell (a wide marker and four bytes); clusters, rare, make
+  // room for themselves.
   thread_local std::vector<uint8_t> text;
   thread_local std::vector<uint8_t> runs;
-  text.clear();
   runs.clear();
 
   int used = line.used();
-  // A wide cell cut by the right edge has no tail; never end on half a character.
   const Cell* cells = line.cells.data();
+  if (text.size() < static_cast<size_t>(used) * 5 + 16) text.resize(static_cast<size_t>(used) * 5 + 16);
+  size_t t = 0;
   StyleId run_style = used ? cells[0].style : 0;
   uint32_t run_length = 0;
   for (int c = 0; c < used; ++c) {
@@ -159,21 +167,36 @@ PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
       run_style = cell.style;
       run_length = 0;
     }
-    ++run_length;
-    if (cell.is_wide_tail()) continue;
-    if (cell.cp == 0) {
-      text.push_back(kBlank);
+    // Printable ASCII in the current style, the common case, in a tight loop.
+    int start = c;
+    while (c < used && cells[c].style == run_style && cells[c].cp - 0x20 < 0x5f &&
+           cells[c].width == 1) {
+      text[t++] = static_cast<uint8_t>(cells[c].cp);
+      ++c;
+    }
+    if (c != start) {
+      run_length += static_cast<uint32_t>(c - start);
+      --c;
       continue;
     }
-    if (cell.width == 2) text.push_back(kWide);
-    if (cell.is_cluster() && clusters.contains(cell.cp)) {
-      const std::u32string& cluster = clusters.get(cell.cp);
+    ++run_length;
+    char32_t cp = cell.cp;
+    if (cell.is_wide_tail()) continue;
+    if (cp == 0) {
+      text[t++] = kBlank;
+      continue;
+    }
+    if (cell.width == 2) text[t++] = kWide;
+    if (cell.is_cluster() && clusters.contains(cp)) {
+      const std::u32string& cluster = clusters.get(cp);
+      size_t need = t + cluster.size() * 5 + static_cast<size_t>(used - c) * 5 + 16;
+      if (text.size() < need) text.resize(need);
       for (size_t i = 0; i < cluster.size(); ++i) {
-        if (i) text.push_back(kJoin);
-        put_utf8(text, cluster[i]);
+        if (i) text[t++] = kJoin;
+        t += encode_utf8(text.data() + t, cluster[i]);
       }
     } else {
-      put_utf8(text, cell.is_cluster() ? U'\uFFFD' : cell.cp);
+      t += encode_utf8(text.data() + t, cell.is_cluster() ? U'\uFFFD' : cp);
     }
   }
   if (run_length) {
@@ -182,15 +205,15 @@ PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
   }
 
   PackedLine out;
-  out.size_ = static_cast<uint32_t>(text.size() + runs.size());
-  out.text_size_ = static_cast<uint32_t>(text.size());
+  out.size_ = static_cast<uint32_t>(t + runs.size());
+  out.text_size_ = static_cast<uint32_t>(t);
   out.used_ = static_cast<uint16_t>(used);
   out.version_ = line.version;
   out.flags_ = line.wrapped ? kWrapped : 0;
   if (out.size_) {
     out.data_.reset(new uint8_t[out.size_]);
-    if (!text.empty()) std::memcpy(out.data_.get(), text.data(), text.size());
-    if (!runs.empty()) std::memcpy(out.data_.get() + text.size(), runs.data(), runs.size());
+    if (t) std::memcpy(out.data_.get(), text.data(), t);
+    if (!runs.empty()) std::memcpy(out.data_.get() + t, runs.data(), runs.size());
   }
   return out;
 }

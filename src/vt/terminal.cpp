@@ -88,13 +88,19 @@ void Terminal::reset() {
   last_printed_ = 0;
 }
 
+// The pen's style id, and the id erased cells get: the pen's background only (xterm's
+// "background colour erase"), without attributes or a link. Both are interned once per
+// pen change, not per cell or per scrolled line.
 StyleId Terminal::pen_id() {
   if (pen_id_valid_) return pen_id_;
   Style pen = cursor_.pen;
   pen.link = current_link_;
-  if (!styles_.intern(pen, pen_id_)) {
+  Style erase;
+  erase.bg = pen.bg;
+  if (!styles_.intern(pen, pen_id_) || !styles_.intern(erase, erase_id_)) {
     compact_tables();
     if (!styles_.intern(pen, pen_id_)) pen_id_ = 0;
+    if (!styles_.intern(erase, erase_id_)) erase_id_ = 0;
   }
   pen_id_valid_ = true;
   return pen_id_;

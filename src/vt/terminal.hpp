@@ -194,6 +194,10 @@ class Terminal : private ParserHandler {
   void attach_to_previous(char32_t cp);
   void wrap_line();
   StyleId pen_id();
+  StyleId erase_id() {
+    pen_id();
+    return erase_id_;
+  }
   void forget_last_cell() {
     last_cell_valid_ = false;
     segmenter_.reset();
@@ -281,6 +285,7 @@ class Terminal : private ParserHandler {
 
   CursorState cursor_;
   StyleId pen_id_ = 0;
+  StyleId erase_id_ = 0;
   bool pen_id_valid_ = true;
   Modes modes_;
   CursorShape cursor_shape_ = CursorShape::block;

@@ -123,20 +123,11 @@ void Terminal::push_to_scrollback(Line& line) {
   if (scrollback_.size() > options_.scrollback_lines) scrollback_.pop_front();
 }
 
-// The style erased cells get: the pen's background only (xterm's "background colour
-// erase"), without attributes or a link.
-static Style erase_style(const Style& pen) {
-  Style s;
-  s.bg = pen.bg;
-  return s;
-}
-
 void Terminal::scroll_up(int top, int bottom, int n) {
   n = std::min(n, bottom - top + 1);
   if (n <= 0) return;
   forget_last_cell();
-  StyleId fill = 0;
-  if (!styles_.intern(erase_style(cursor_.pen), fill)) fill = 0;
+  StyleId fill = erase_id();
   Screen& s = active();
   if (!full_width_margins()) {
     int left = left_margin(), right = right_margin();
@@ -177,8 +168,7 @@ void Terminal::scroll_down(int top, int bottom, int n) {
   n = std::min(n, bottom - top + 1);
   if (n <= 0) return;
   forget_last_cell();
-  StyleId fill = 0;
-  if (!styles_.intern(erase_style(cursor_.pen), fill)) fill = 0;
+  StyleId fill = erase_id();
   Screen& s = active();
   if (!full_width_margins()) {
     int left = left_margin(), right = right_margin();
@@ -223,8 +213,7 @@ void Terminal::erase_cells(int row, int from, int to, bool selective) {
   Line& line = touch(row);
   fix_wide_boundary(line, from);
   fix_wide_boundary(line, to - 1);
-  StyleId fill = 0;
-  if (!styles_.intern(erase_style(cursor_.pen), fill)) fill = 0;
+  StyleId fill = erase_id();
   for (int c = from; c < to; ++c) {
     if (selective && styles_.get(line.cells[c].style).has(attr::protect)) continue;
     line.cells[c] = Cell{0, fill, 1, 0};
@@ -283,8 +272,7 @@ void Terminal::insert_cells(int n) {
   fix_wide_boundary(line, right);
   std::copy_backward(line.cells.begin() + col, line.cells.begin() + right + 1 - n,
                      line.cells.begin() + right + 1);
-  StyleId fill = 0;
-  if (!styles_.intern(erase_style(cursor_.pen), fill)) fill = 0;
+  StyleId fill = erase_id();
   std::fill(line.cells.begin() + col, line.cells.begin() + col + n, Cell{0, fill, 1, 0});
   fix_wide_boundary(line, right);
   if (line.cells[right].width == 2) line.cells[right] = Cell{0, line.cells[right].style, 1, 0};
@@ -302,8 +290,7 @@ void Terminal::delete_cells(int n) {
   fix_wide_boundary(line, col + n - 1);
   fix_wide_boundary(line, right);
   std::copy(line.cells.begin() + col + n, line.cells.begin() + right + 1, line.cells.begin() + col);
-  StyleId fill = 0;
-  if (!styles_.intern(erase_style(cursor_.pen), fill)) fill = 0;
+  StyleId fill = erase_id();
   std::fill(line.cells.begin() + right + 1 - n, line.cells.begin() + right + 1, Cell{0, fill, 1, 0});
   line.wrapped = false;
 }
@@ -328,8 +315,7 @@ void Terminal::delete_lines(int n) {
       std::swap(s.row(r), s.row(r + count));
       s.row(r).version = seq_;
     }
-    StyleId fill = 0;
-    if (!styles_.intern(erase_style(cursor_.pen), fill)) fill = 0;
+    StyleId fill = erase_id();
     for (int r = scroll_bottom_ - count + 1; r <= scroll_bottom_; ++r) s.row(r).reset(cols_, fill, seq_);
   } else {
     scroll_up(top, scroll_bottom_, n);
