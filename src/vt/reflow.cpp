@@ -31,14 +31,22 @@ void split_logical(const std::vector<Cell>& cells, int cols, uint64_t version, s
     while (i < cells.size() && c < cols) {
       const Cell& cell = cells[i];
       if (cell.width == 2) {
+        size_t span = i + 1 < cells.size() && cells[i + 1].is_wide_tail() ? 2 : 1;
+        if (cols == 1) {
+          // A one-column screen cannot hold it at all: keep the character, narrowed.
+          row.cells[c++] = Cell{cell.cp, cell.style, 1, 0};
+          i += span;
+          continue;
+        }
         if (c + 1 >= cols) break;  // the wide character goes to the next row whole
         row.cells[c] = cell;
-        row.cells[c + 1] = i + 1 < cells.size() ? cells[i + 1] : Cell{0, cell.style, 0, 0};
+        row.cells[c + 1] = Cell{0, cell.style, 0, 0};
         c += 2;
-        i += 2;
+        i += span;
         continue;
       }
-      row.cells[c++] = cell;
+      // A right half whose left half was lost (cut by an earlier narrowing) is a blank.
+      row.cells[c++] = cell.is_wide_tail() ? Cell{0, cell.style, 1, 0} : cell;
       ++i;
     }
     row.wrapped = i < cells.size();

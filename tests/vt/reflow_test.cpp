@@ -136,6 +136,13 @@ TEST_F(Reflow, ResizeStormEndsAtTheRightPlace) {
   EXPECT_EQ(text(), before);
 }
 
+TEST_F(Reflow, WideCharacterOnAOneColumnScreenIsKeptNarrowed) {
+  make(3, 4);
+  feed("\u4e2d\u6587");
+  term->resize(3, 1);  // found by the fuzzer: this used to split forever
+  EXPECT_EQ(text(), "\u4e2d\n\u6587\n");
+}
+
 TEST_F(Reflow, DimensionsAreClamped) {
   term->resize(0, 100000);
   EXPECT_EQ(term->rows(), 1);
