@@ -7,6 +7,7 @@
 // the screen are packed further (packed_line.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -96,5 +97,8 @@ struct Cell {
   bool operator==(const Cell&) const = default;
 };
 static_assert(sizeof(Cell) == 8, "cells must stay compact");
+// Hot loops (packing, row resets) read a cell as one little-endian 64-bit word:
+// code point in the low half, then style, width, reserved.
+static_assert(offsetof(Cell, cp) == 0 && offsetof(Cell, style) == 4 && offsetof(Cell, width) == 6);
 
 }  // namespace cadence::vt

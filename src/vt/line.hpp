@@ -5,6 +5,7 @@
 // has seen and asks only for rows newer than that.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -21,16 +22,26 @@ struct Line {
   // The text continues on the next row: the row ended by autowrap, not by a newline.
   bool wrapped = false;
   LineSize size = LineSize::normal;
+  // No cell at or beyond `extent` holds anything but a default blank. Writers that know
+  // how far they wrote (printing) raise it to that; every other writer goes through
+  // Terminal::touch(), which sets it to the row's width. It lets the two per-scroll
+  // costs, finding a row's used part and clearing it for reuse, skip the blank right
+  // side of the row instead of scanning it.
+  int extent = 0;
 
   // Every row that scrolls in is reset, so this is on the hot path: cells are filled as
   // 64-bit words, which the compiler turns into wide stores.
   void reset(int cols, StyleId fill, uint64_t v) {
+    // Reusing a row of the same width with a default fill: only the written part needs
+    // clearing.
+    int end = fill == 0 && static_cast<int>(cells.size()) == cols ? std::min(extent, cols) : cols;
     cells.resize(static_cast<size_t>(cols));
     uint64_t word = as_word(Cell{0, fill, 1, 0});
     uint64_t* out = reinterpret_cast<uint64_t*>(cells.data());
     int i = 0;
-    for (; i + 4 <= cols; i += 4) out[i] = out[i + 1] = out[i + 2] = out[i + 3] = word;
-    for (; i < cols; ++i) out[i] = word;
+    for (; i + 4 <= end; i += 4) out[i] = out[i + 1] = out[i + 2] = out[i + 3] = word;
+    for (; i < end; ++i) out[i] = word;
+    extent = fill == 0 ? 0 : cols;
     wrapped = false;
     size = LineSize::normal;
     version = v;
@@ -39,7 +50,7 @@ struct Line {
   int used() const {
     const uint64_t blank = as_word(Cell{});
     const uint64_t* words = reinterpret_cast<const uint64_t*>(cells.data());
-    int n = static_cast<int>(cells.size());
+    int n = std::min(extent, static_cast<int>(cells.size()));
     // Four cells per step: rows are mostly blank on the right.
     while (n >= 4 && ((words[n - 1] ^ blank) | (words[n - 2] ^ blank) | (words[n - 3] ^ blank) |
                       (words[n - 4] ^ blank)) == 0)

@@ -169,9 +169,13 @@ PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
     }
     // Printable ASCII in the current style, the common case, in a tight loop.
     int start = c;
-    while (c < used && cells[c].style == run_style && cells[c].cp - 0x20 < 0x5f &&
-           cells[c].width == 1) {
-      text[t++] = static_cast<uint8_t>(cells[c].cp);
+    // A cell is plain when its upper half is {run_style, width 1, 0} and its code point
+    // printable ASCII: one compare and one range check per cell.
+    const uint64_t upper = (uint64_t{run_style} | (uint64_t{1} << 16)) << 32;
+    const uint64_t* words = reinterpret_cast<const uint64_t*>(cells);
+    while (c < used && (words[c] & 0xffffffff00000000ull) == upper &&
+           static_cast<uint32_t>(words[c]) - 0x20 < 0x5f) {
+      text[t++] = static_cast<uint8_t>(words[c]);
       ++c;
     }
     if (c != start) {
@@ -221,6 +225,7 @@ PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
 bool PackedLine::unpack(Line& out, int cols, StyleTable& styles, ClusterTable& clusters) const {
   int width = cols > used_ ? cols : used_;
   out.cells.assign(static_cast<size_t>(width), Cell{});
+  out.extent = width;
   out.version = version_;
   out.wrapped = wrapped();
   out.size = LineSize::normal;

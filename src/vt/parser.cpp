@@ -65,9 +65,77 @@ void Parser::feed(const char* data, size_t length) {
     if (state_ == State::ground && utf8_need_ == 0) {
       p = ground_run(p, end);
       if (p == end) break;
+      if (utf8_ && static_cast<uint8_t>(*p) >= 0xc2) {
+        const char* q = utf8_run(p, end);
+        if (q != p) {
+          p = q;
+          continue;
+        }
+      }
+    } else if (state_ == State::csi_param || state_ == State::csi_entry) {
+      p = csi_param_run(p, end);
+      if (p == end) break;
     }
     advance(static_cast<uint8_t>(*p++));
   }
+}
+
+// Whole, well-formed UTF-8 sequences decoded straight from the buffer. Stops at ASCII,
+// at anything malformed or cut off by the end of the buffer (the byte-wise decoder
+// handles those), or when a decoded C1 control leaves the ground state.
+const char* Parser::utf8_run(const char* p, const char* end) {
+  while (p < end) {
+    uint8_t b = static_cast<uint8_t>(*p);
+    int n;
+    char32_t cp, min;
+    if (b < 0xc2) {
+      break;
+    } else if (b < 0xe0) {
+      n = 2;
+      cp = b & 0x1f;
+      min = 0x80;
+    } else if (b < 0xf0) {
+      n = 3;
+      cp = b & 0x0f;
+      min = 0x800;
+    } else if (b < 0xf5) {
+      n = 4;
+      cp = b & 0x07;
+      min = 0x10000;
+    } else {
+      break;
+    }
+    if (end - p < n) break;
+    bool ok = true;
+    for (int i = 1; i < n; ++i) {
+      uint8_t c = static_cast<uint8_t>(p[i]);
+      ok &= (c & 0xc0) == 0x80;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) break;
+    p += n;
+    emit_codepoint(cp);
+    if (state_ != State::ground) break;
+  }
+  return p;
+}
+
+// Digits and separators of a CSI sequence without a trip through the state machine
+// per byte: SGR-heavy output is mostly this.
+const char* Parser::csi_param_run(const char* p, const char* end) {
+  while (p < end) {
+    uint8_t b = static_cast<uint8_t>(*p);
+    if (b >= '0' && b <= '9') {
+      param_digit(b);
+    } else if (b == ';' || b == ':') {
+      param_separator(b == ':');
+    } else {
+      break;
+    }
+    state_ = State::csi_param;
+    ++p;
+  }
+  return p;
 }
 
 void Parser::emit_codepoint(char32_t cp) {

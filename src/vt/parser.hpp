@@ -100,6 +100,8 @@ class Parser {
   };
 
   const char* ground_run(const char* p, const char* end);
+  const char* utf8_run(const char* p, const char* end);
+  const char* csi_param_run(const char* p, const char* end);
   void decode_utf8_byte(uint8_t byte);
   void emit_codepoint(char32_t cp);
   void advance(uint8_t byte);

@@ -26,6 +26,7 @@ void split_logical(const std::vector<Cell>& cells, int cols, uint64_t version, s
   do {
     Line row;
     row.cells.assign(static_cast<size_t>(cols), Cell{});
+    row.extent = cols;
     row.version = version;
     int c = 0;
     while (i < cells.size() && c < cols) {

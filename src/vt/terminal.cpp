@@ -191,8 +191,9 @@ void Terminal::print_ascii(const char* text, size_t length) {
       last_cell_col_ = right;
       break;
     }
-    Line& line = touch(cursor_.row);
     int col = cursor_.col;
+    // +1: mending a wide character cut at the run's end may blank the cell after it.
+    Line& line = touch_upto(cursor_.row, col + static_cast<int>(n) + 1);
     fix_wide_boundary(line, col);
     fix_wide_boundary(line, col + static_cast<int>(n) - 1);
     Cell* out = line.cells.data() + col;
@@ -261,9 +262,9 @@ void Terminal::put_char(char32_t cp, int width) {
     }
   }
   if (modes_.insert) insert_cells(width);
-  Line& line = touch(cursor_.row);
   StyleId style = pen_id();
   int col = cursor_.col;
+  Line& line = touch_upto(cursor_.row, col + width + 1);
   fix_wide_boundary(line, col);
   if (width == 2) fix_wide_boundary(line, col + 1);
   line.cells[col] = Cell{cp, style, static_cast<uint8_t>(width), 0};

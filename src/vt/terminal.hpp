@@ -183,9 +183,18 @@ class Terminal : private ParserHandler {
 
   Screen& active() { return *active_; }
   const Screen& active() const { return *active_; }
+  // Marks a row changed. touch() is for writers that may change any cell; printing,
+  // which knows how far it wrote, uses touch_upto() and keeps Line::extent tight.
   Line& touch(int row) {
     Line& l = active_->row(row);
     l.version = seq_;
+    l.extent = static_cast<int>(l.cells.size());
+    return l;
+  }
+  Line& touch_upto(int row, int end) {
+    Line& l = active_->row(row);
+    l.version = seq_;
+    if (end > l.extent) l.extent = end;
     return l;
   }
 

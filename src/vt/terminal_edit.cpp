@@ -330,6 +330,7 @@ void Terminal::fill_screen_with_e() {
     Line& line = touch(r);
     line.reset(cols_, fill, seq_);
     for (Cell& c : line.cells) c.cp = 'E';
+    line.extent = cols_;
   }
   scroll_top_ = 0;
   scroll_bottom_ = rows_ - 1;
