@@ -55,7 +55,7 @@ format-check:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
 
 install: build
-	meson install -C $(BUILD) $(if $(PREFIX),--destdir= ,)
+	meson install -C $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

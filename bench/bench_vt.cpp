@@ -35,8 +35,9 @@ std::string make_ascii(size_t size) {
 
 std::string make_sgr(size_t size) {
   std::mt19937 rng(2);
-  static const char* kWords[] = {"error:", "warning:", "note:", "src/vt/terminal.cpp:42:7",
-                                 "drwxr-xr-x", "README.md", "main", "return", "int", "->"};
+  static const char* kWords[] = {"error:",     "warning:",  "note:", "src/vt/terminal.cpp:42:7",
+                                 "drwxr-xr-x", "README.md", "main",  "return",
+                                 "int",        "->"};
   std::string out;
   while (out.size() < size) {
     int words = 4 + static_cast<int>(rng() % 10);
@@ -57,9 +58,16 @@ std::string make_sgr(size_t size) {
 
 std::string make_unicode(size_t size) {
   std::mt19937 rng(3);
-  static const char* kPieces[] = {"中文字符", "日本語のテキスト", "한국어", "e\u0301",
-                                  "\U0001F600", "\U0001F468\u200D\U0001F469\u200D\U0001F467",
-                                  "\u2764\uFE0F", "Ünïcödé", " ", "\U0001F1E9\U0001F1EA"};
+  static const char* kPieces[] = {"中文字符",
+                                  "日本語のテキスト",
+                                  "한국어",
+                                  "e\u0301",
+                                  "\U0001F600",
+                                  "\U0001F468\u200D\U0001F469\u200D\U0001F467",
+                                  "\u2764\uFE0F",
+                                  "Ünïcödé",
+                                  " ",
+                                  "\U0001F1E9\U0001F1EA"};
   std::string out;
   while (out.size() < size) {
     int n = 5 + static_cast<int>(rng() % 15);
@@ -164,7 +172,8 @@ void BM_bytes_per_cell(benchmark::State& state) {
       while (col++ < kCols) line.push_back('.');
       t.feed(line);
     }
-    size_t bytes = t.scrollback_heap_bytes() + t.scrollback_size() * sizeof(cadence::vt::PackedLine);
+    size_t bytes =
+        t.scrollback_heap_bytes() + t.scrollback_size() * sizeof(cadence::vt::PackedLine);
     per_cell = static_cast<double>(bytes) / (static_cast<double>(t.scrollback_size()) * kCols);
   }
   state.counters["bytes_per_cell"] = per_cell;

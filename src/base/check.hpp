@@ -10,16 +10,16 @@ namespace cadence::detail {
 [[noreturn]] void check_failed(const char* expr, const char* file, int line, const char* msg);
 }
 
-#define CADENCE_CHECK(cond)                                                            \
-  do {                                                                                 \
-    if (__builtin_expect(!(cond), 0))                                                  \
-      ::cadence::detail::check_failed(#cond, __FILE__, __LINE__, nullptr);             \
+#define CADENCE_CHECK(cond)                                                \
+  do {                                                                     \
+    if (__builtin_expect(!(cond), 0))                                      \
+      ::cadence::detail::check_failed(#cond, __FILE__, __LINE__, nullptr); \
   } while (0)
 
-#define CADENCE_CHECK_MSG(cond, msg)                                                   \
-  do {                                                                                 \
-    if (__builtin_expect(!(cond), 0))                                                  \
-      ::cadence::detail::check_failed(#cond, __FILE__, __LINE__, msg);                 \
+#define CADENCE_CHECK_MSG(cond, msg)                                   \
+  do {                                                                 \
+    if (__builtin_expect(!(cond), 0))                                  \
+      ::cadence::detail::check_failed(#cond, __FILE__, __LINE__, msg); \
   } while (0)
 
 #ifdef NDEBUG

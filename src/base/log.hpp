@@ -54,9 +54,9 @@ std::string concat(const Args&... args) {
 
 }  // namespace cadence::log
 
-#define CADENCE_LOG_AT(level, tag, ...)                                          \
-  do {                                                                           \
-    if ((tag).enabled(level))                                                    \
+#define CADENCE_LOG_AT(level, tag, ...)                                           \
+  do {                                                                            \
+    if ((tag).enabled(level))                                                     \
       ::cadence::log::write((level), (tag), ::cadence::log::concat(__VA_ARGS__)); \
   } while (0)
 

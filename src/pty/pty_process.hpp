@@ -24,8 +24,8 @@ struct WindowSize {
 struct SpawnOptions {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH
   WindowSize size;
-  std::vector<std::string> env;   // KEY=VALUE set in the child (on top of ours)
-  std::string cwd;                // empty: inherit
+  std::vector<std::string> env;  // KEY=VALUE set in the child (on top of ours)
+  std::string cwd;               // empty: inherit
 };
 
 class PtyProcess {

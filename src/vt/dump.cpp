@@ -41,10 +41,15 @@ void json_color(std::string& out, Color c) {
 
 void json_attrs(std::string& out, const Style& s) {
   static const std::pair<uint16_t, const char*> kFlags[] = {
-      {attr::bold, "bold"},       {attr::faint, "faint"},     {attr::italic, "italic"},
-      {attr::blink, "blink"},     {attr::rapid_blink, "rapid_blink"},
-      {attr::inverse, "inverse"}, {attr::invisible, "invisible"},
-      {attr::strikethrough, "strikethrough"}, {attr::overline, "overline"},
+      {attr::bold, "bold"},
+      {attr::faint, "faint"},
+      {attr::italic, "italic"},
+      {attr::blink, "blink"},
+      {attr::rapid_blink, "rapid_blink"},
+      {attr::inverse, "inverse"},
+      {attr::invisible, "invisible"},
+      {attr::strikethrough, "strikethrough"},
+      {attr::overline, "overline"},
       {attr::protect, "protected"},
   };
   static const char* kUnderline[] = {"none", "single", "double", "curly", "dotted", "dashed"};
@@ -90,12 +95,50 @@ void json_cell(std::string& out, std::string_view text, int width, const Style& 
   out += "}";
 }
 
+// Builds a row's text the way xterm prints it: cells never written (or erased) become
+// spaces only when text follows them, so they vanish at the end of the row, while spaces
+// a program printed are text and stay.
+class RowText {
+ public:
+  void blank() { ++pending_; }
+  void text(std::string_view s) {
+    out_.append(pending_, ' ');
+    pending_ = 0;
+    for (char c : s)
+      if (c != 0x02) out_.push_back(c);  // 0x02 joins a packed cluster's code points
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  size_t pending_ = 0;
+};
+
 }  // namespace
 
 std::string dump_text(const Terminal& t) {
   std::vector<std::string> lines;
-  for (size_t i = 0; i < t.scrollback_size(); ++i) lines.push_back(t.scrollback_line(i).text());
-  for (int r = 0; r < t.rows(); ++r) lines.push_back(t.row_text(Row(r)));
+  for (size_t i = 0; i < t.scrollback_size(); ++i) {
+    RowText row;
+    t.scrollback_line(i).for_each_cell([&](std::string_view text, int width, const Style&) {
+      if (width == 0)
+        row.blank();
+      else
+        row.text(text);
+    });
+    lines.push_back(row.take());
+  }
+  for (int r = 0; r < t.rows(); ++r) {
+    RowText row;
+    for (const Cell& cell : t.line(Row(r)).cells) {
+      if (cell.is_wide_tail()) continue;
+      if (cell.cp == 0)
+        row.blank();
+      else
+        row.text(t.cell_text(cell));
+    }
+    lines.push_back(row.take());
+  }
   while (!lines.empty() && lines.back().empty()) lines.pop_back();
   std::string out;
   for (const std::string& l : lines) {
@@ -106,7 +149,8 @@ std::string dump_text(const Terminal& t) {
 }
 
 std::string dump_json(const Terminal& t, bool include_scrollback) {
-  std::string out = "{\"rows\":" + std::to_string(t.rows()) + ",\"cols\":" + std::to_string(t.cols());
+  std::string out =
+      "{\"rows\":" + std::to_string(t.rows()) + ",\"cols\":" + std::to_string(t.cols());
   out += ",\"title\":";
   json_string(out, t.title());
   out += ",\"cwd\":";
@@ -115,8 +159,8 @@ std::string dump_json(const Terminal& t, bool include_scrollback) {
   static const char* kShapes[] = {"block", "underline", "bar"};
   out += ",\"cursor\":{\"row\":" + std::to_string(c.row) + ",\"col\":" + std::to_string(c.col) +
          ",\"visible\":" + (t.modes().cursor_visible ? "true" : "false") + ",\"style\":\"" +
-         kShapes[static_cast<int>(t.cursor_shape())] + "\",\"blink\":" +
-         (t.cursor_blinking() ? "true" : "false") + "}";
+         kShapes[static_cast<int>(t.cursor_shape())] +
+         "\",\"blink\":" + (t.cursor_blinking() ? "true" : "false") + "}";
   const Modes& m = t.modes();
   out += ",\"modes\":[";
   bool first = true;

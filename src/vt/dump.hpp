@@ -7,8 +7,9 @@
 
 namespace cadence::vt {
 
-// Scrollback then screen, one line per row, trailing blanks and trailing blank lines
-// dropped: what xterm prints when asked for its contents.
+// Scrollback then screen, one line per row, what xterm prints when asked for its
+// contents: cells never written (or erased) are dropped at the end of a row, spaces a
+// program printed are kept, and trailing blank lines are dropped.
 std::string dump_text(const Terminal& terminal);
 
 // Rows of cells (text, width, colours, attributes, hyperlink), cursor, title, cwd and

@@ -27,16 +27,18 @@ struct Modes {
   bool cursor_blink = false;             // 12 (att610)
   bool cursor_visible = true;            // DECTCEM 25
   bool allow_column_132 = false;         // 40
-  bool reverse_wraparound = false;       // 45
-  bool left_right_margins = false;       // DECLRMM 69
-  bool keypad_application = false;      // DECNKM 66 / DECKPAM
+  bool reverse_wraparound = false;       // 45: BS/CUB onto the soft-wrapped row above
+  // 1045: BS/CUB onto any row above, and from the top margin on to the bottom one
+  bool reverse_wraparound_extended = false;
+  bool left_right_margins = false;         // DECLRMM 69
+  bool keypad_application = false;         // DECNKM 66 / DECKPAM
   bool backarrow_sends_backspace = false;  // DECBKM 67
-  bool alt_screen = false;               // 47 / 1047 / 1049
-  bool focus_events = false;             // 1004
-  bool alternate_scroll = false;         // 1007
-  bool bracketed_paste = false;          // 2004
-  bool synchronized_output = false;      // 2026
-  bool grapheme_clustering = true;       // 2027
+  bool alt_screen = false;                 // 47 / 1047 / 1049
+  bool focus_events = false;               // 1004
+  bool alternate_scroll = false;           // 1007
+  bool bracketed_paste = false;            // 2004
+  bool synchronized_output = false;        // 2026
+  bool grapheme_clustering = true;         // 2027
   MouseTracking mouse = MouseTracking::off;
   MouseEncoding mouse_encoding = MouseEncoding::x10;
 };

@@ -155,7 +155,8 @@ PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
 
   int used = line.used();
   const Cell* cells = line.cells.data();
-  if (text.size() < static_cast<size_t>(used) * 5 + 16) text.resize(static_cast<size_t>(used) * 5 + 16);
+  if (text.size() < static_cast<size_t>(used) * 5 + 16)
+    text.resize(static_cast<size_t>(used) * 5 + 16);
   size_t t = 0;
   StyleId run_style = used ? cells[0].style : 0;
   uint32_t run_length = 0;

@@ -27,8 +27,7 @@ class PackedLine {
   PackedLine(PackedLine&&) noexcept = default;
   PackedLine& operator=(PackedLine&&) noexcept = default;
 
-  static PackedLine pack(const Line& line, const StyleTable& styles,
-                         const ClusterTable& clusters);
+  static PackedLine pack(const Line& line, const StyleTable& styles, const ClusterTable& clusters);
 
   // Writes the line into `out` (resized to max(cols, used())); styles and clusters are
   // interned into the tables. Returns false if a table was full (the cell then falls
@@ -84,7 +83,8 @@ void PackedLine::for_each_cell(F&& f) const {
     tpos = packed::next_cell(data_.get(), tpos, text_size_, cell);
     Style lead;
     for (int k = 0; k < (cell.width == 2 ? 2 : 1); ++k) {
-      while (run_left == 0 && rpos < size_) rpos = packed::next_run(data_.get(), rpos, run_left, style);
+      while (run_left == 0 && rpos < size_)
+        rpos = packed::next_run(data_.get(), rpos, run_left, style);
       if (run_left) --run_left;
       if (k == 0) lead = style;
     }

@@ -205,9 +205,7 @@ void Parser::execute_or_c1(uint8_t c) {
     case 0x9c:  // ST with nothing to terminate
       state_ = State::ground;
       return;
-    default:
-      state_ = State::ground;
-      handler_.execute(c);
+    default: state_ = State::ground; handler_.execute(c);
   }
 }
 
@@ -333,8 +331,7 @@ void Parser::advance(uint8_t b) {
       if (b < 0x20) return;  // other C0 inside a string is ignored, as xterm does
       string_byte(b);
       return;
-    default:
-      break;
+    default: break;
   }
 
   // Anywhere transitions.
@@ -501,8 +498,7 @@ void Parser::advance(uint8_t b) {
       }
       return;
 
-    default:
-      return;
+    default: return;
   }
 }
 

@@ -22,11 +22,11 @@
 
 namespace cadence::vt {
 
-inline constexpr int kMaxParams = 32;           // more: the sequence is ignored
+inline constexpr int kMaxParams = 32;             // more: the sequence is ignored
 inline constexpr int32_t kMaxParamValue = 65535;  // larger values are clamped
 inline constexpr size_t kMaxOscBytes = 1 << 20;   // 1 MiB: OSC 52 clipboard carries base64
 inline constexpr size_t kMaxDcsBytes = 1 << 20;
-inline constexpr int kMaxIntermediates = 2;     // more: the sequence is ignored
+inline constexpr int kMaxIntermediates = 2;  // more: the sequence is ignored
 
 // Parameters of a CSI or DCS sequence. A missing parameter is -1 ("default").
 struct Params {

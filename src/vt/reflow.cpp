@@ -21,7 +21,8 @@ namespace {
 bool is_blank(const Line& line) { return line.used() == 0; }
 
 // Splits `cells` (one logical line) into rows of `cols`, never across a wide character.
-void split_logical(const std::vector<Cell>& cells, int cols, uint64_t version, std::vector<Line>& out) {
+void split_logical(const std::vector<Cell>& cells, int cols, uint64_t version,
+                   std::vector<Line>& out) {
   size_t i = 0;
   do {
     Line row;

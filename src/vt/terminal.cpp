@@ -173,7 +173,8 @@ void Terminal::print_ascii(const char* text, size_t length) {
       else
         cursor_.pending_wrap = false;
     }
-    int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+    int right = right_edge();
+    cursor_.col = std::min(cursor_.col, right);
     int room = right - cursor_.col + 1;
     size_t n = std::min<size_t>(static_cast<size_t>(room), length - i);
     if (!modes_.autowrap && n < length - i) {
@@ -197,7 +198,8 @@ void Terminal::print_ascii(const char* text, size_t length) {
     fix_wide_boundary(line, col);
     fix_wide_boundary(line, col + static_cast<int>(n) - 1);
     Cell* out = line.cells.data() + col;
-    for (size_t k = 0; k < n; ++k) out[k] = Cell{static_cast<unsigned char>(text[i + k]), style, 1, 0};
+    for (size_t k = 0; k < n; ++k)
+      out[k] = Cell{static_cast<unsigned char>(text[i + k]), style, 1, 0};
     i += n;
     col += static_cast<int>(n);
     last_cell_row_ = cursor_.row;
@@ -218,9 +220,16 @@ void Terminal::print_ascii(const char* text, size_t length) {
 
 void Terminal::print(char32_t cp) {
   Charsets& cs = cursor_.charsets;
-  if (cp < 0x80) {
-    char set = cs.single_shift >= 0 ? cs.g[cs.single_shift] : cs.g[cs.gl];
-    cs.single_shift = -1;
+  bool via_gr = cs.gr >= 0 && cp > 0xa0 && cp < 0xff && !parser_.utf8();
+  if (cp < 0x80 || via_gr) {
+    char set;
+    if (via_gr) {
+      set = cs.g[cs.gr];
+      cp -= 0x80;
+    } else {
+      set = cs.single_shift >= 0 ? cs.g[cs.single_shift] : cs.g[cs.gl];
+      cs.single_shift = -1;
+    }
     if (set == '0' && cp >= 0x5f && cp <= 0x7e)
       cp = kDecGraphics[cp - 0x5f];
     else if (set == 'A' && cp == '#')
@@ -250,13 +259,14 @@ void Terminal::put_char(char32_t cp, int width) {
     else
       cursor_.pending_wrap = false;
   }
-  int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+  int right = right_edge();
+  cursor_.col = std::min(cursor_.col, right);
   if (width == 2 && cursor_.col == right) {
     if (modes_.autowrap && right > left_margin()) {
       // No room for both halves: the character moves to the next row, as xterm does.
       touch(cursor_.row).cells[cursor_.col] = Cell{0, pen_id(), 1, 0};
       wrap_line();
-      right = right_margin();
+      right = right_edge();
     } else {
       width = 1;  // squeezed: better half a glyph than none
     }
@@ -316,6 +326,8 @@ void Terminal::attach_to_previous(char32_t cp) {
   Line& target = touch(row);
   Cell& c = target.cells[col];
   c.cp = id;
+  // REP repeats the preceding character, which here is the whole cluster.
+  last_printed_ = id;
   // VS16 asks for emoji presentation: a narrow base becomes wide when there is room.
   if (cp == 0xfe0f && c.width == 1 && col + 1 <= right_margin()) {
     fix_wide_boundary(target, col + 1);
@@ -330,9 +342,17 @@ void Terminal::attach_to_previous(char32_t cp) {
       }
     }
   }
+  last_printed_width_ = c.width;
   last_cell_valid_ = true;
   last_cell_row_ = row;
   last_cell_col_ = col;
+}
+
+int Terminal::right_edge() const {
+  int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+  // A double-width row holds half as many characters (xterm's LineMaxCol).
+  if (active().row(cursor_.row).size != LineSize::normal) right = std::min(right, (cols_ - 1) / 2);
+  return right;
 }
 
 void Terminal::wrap_line() {
@@ -351,23 +371,13 @@ void Terminal::execute(uint8_t c) {
   switch (c) {
     case 0x05:  // ENQ: no answerback message
       break;
-    case 0x07:
-      observer_->on_bell();
-      break;
-    case 0x08:
-      backspace();
-      break;
-    case 0x09:
-      tab_forward(1);
-      break;
+    case 0x07: observer_->on_bell(); break;
+    case 0x08: backspace(); break;
+    case 0x09: tab_forward(1); break;
     case 0x0a:
     case 0x0b:
-    case 0x0c:
-      linefeed();
-      break;
-    case 0x0d:
-      carriage_return();
-      break;
+    case 0x0c: linefeed(); break;
+    case 0x0d: carriage_return(); break;
     case 0x0e:  // SO: G1 into GL
       cursor_.charsets.gl = 1;
       break;
@@ -396,8 +406,7 @@ void Terminal::execute(uint8_t c) {
     case 0x9a:  // DECID: answers like DA1
       reply("\x1b[?62;22c");
       break;
-    default:
-      break;
+    default: break;
   }
   if (c != 0x0e && c != 0x0f && c != 0x8e && c != 0x8f && c != 0x07) forget_last_cell();
 }
@@ -407,29 +416,23 @@ void Terminal::esc_dispatch(const Params& params, uint8_t final) {
   char inter = params.intermediate();
   if (inter == 0) {
     switch (final) {
-      case '7':
-        save_cursor();
+      case '7': save_cursor(); return;
+      case '8': restore_cursor(); return;
+      case 'c': reset(); return;
+      case '=': modes_.keypad_application = true; return;
+      case '>': modes_.keypad_application = false; return;
+      case 'n': cursor_.charsets.gl = 2; return;
+      case 'o': cursor_.charsets.gl = 3; return;
+      case '~':  // LS1R
+        cursor_.charsets.gr = 1;
         return;
-      case '8':
-        restore_cursor();
+      case '}':  // LS2R
+        cursor_.charsets.gr = 2;
         return;
-      case 'c':
-        reset();
+      case '|':  // LS3R
+        cursor_.charsets.gr = 3;
         return;
-      case '=':
-        modes_.keypad_application = true;
-        return;
-      case '>':
-        modes_.keypad_application = false;
-        return;
-      case 'n':
-        cursor_.charsets.gl = 2;
-        return;
-      case 'o':
-        cursor_.charsets.gl = 3;
-        return;
-      default:
-        return;
+      default: return;
     }
   }
   if (params.intermediate_count == 1) {
@@ -439,7 +442,8 @@ void Terminal::esc_dispatch(const Params& params, uint8_t final) {
       case '*':
       case '+': {
         int slot = inter == '(' ? 0 : inter == ')' ? 1 : inter == '*' ? 2 : 3;
-        if (final == '0' || final == 'B' || final == 'A') cursor_.charsets.g[slot] = static_cast<char>(final);
+        if (final == '0' || final == 'B' || final == 'A')
+          cursor_.charsets.g[slot] = static_cast<char>(final);
         return;
       }
       case '#':
@@ -453,8 +457,7 @@ void Terminal::esc_dispatch(const Params& params, uint8_t final) {
                                      : LineSize::normal;
         }
         return;
-      default:
-        return;
+      default: return;
     }
   }
 }

@@ -29,9 +29,9 @@ namespace cadence::vt {
 
 inline constexpr int kMaxTitleStack = 10;
 inline constexpr size_t kMaxTitleBytes = 4096;
-inline constexpr int kMaxRepeat = 65535;        // REP count, clamped
-inline constexpr int kMaxDimension = 4096;      // rows or columns
-inline constexpr size_t kMaxHyperlinks = 65536; // distinct OSC 8 links per terminal
+inline constexpr int kMaxRepeat = 65535;         // REP count, clamped
+inline constexpr int kMaxDimension = 4096;       // rows or columns
+inline constexpr size_t kMaxHyperlinks = 65536;  // distinct OSC 8 links per terminal
 
 // What the terminal tells the outside world. Every method has a harmless default.
 class TerminalObserver {
@@ -61,7 +61,10 @@ enum class PromptMark : uint8_t { prompt_start, command_start, output_start, com
 struct Charsets {
   // G0..G3 designations: 'B' ASCII, '0' DEC special graphics, 'A' UK.
   char g[4] = {'B', 'B', 'B', 'B'};
-  uint8_t gl = 0;           // which G set is invoked into GL
+  uint8_t gl = 0;  // which G set is invoked into GL
+  // Which G set LS1R/LS2R/LS3R invoked into GR: it maps bytes 0xA1..0xFE when UTF-8 is
+  // off. -1: none, those bytes are Latin-1.
+  int8_t gr = -1;
   int8_t single_shift = -1;  // SS2/SS3 pending: 2 or 3
 };
 
@@ -217,6 +220,8 @@ class Terminal : private ParserHandler {
   int bottom_margin() const { return scroll_bottom_; }
   int left_margin() const { return modes_.left_right_margins ? margin_left_ : 0; }
   int right_margin() const { return modes_.left_right_margins ? margin_right_ : cols_ - 1; }
+  // The last column the cursor can print in or move to on its row (terminal.cpp).
+  int right_edge() const;
   bool full_width_margins() const { return left_margin() == 0 && right_margin() == cols_ - 1; }
   void move_to(int row, int col);
   void move_to_origin_relative(int row, int col);

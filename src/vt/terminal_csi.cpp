@@ -29,7 +29,7 @@ bool extended_color(const Params& p, int& i, Color& out) {
       return true;
     }
     if (kind == 2) {
-      int n = end - j;  // values after the kind
+      int n = end - j;                     // values after the kind
       int first = n >= 4 ? j + 2 : j + 1;  // with or without a colour-space id
       if (n < 3) return false;
       out = Color::rgb(static_cast<uint8_t>(std::clamp(p.get(first, 0), 0, 255)),
@@ -84,9 +84,7 @@ void Terminal::csi_dispatch(const Params& p, uint8_t final) {
         move_to(cursor_.row, (cursor_.origin ? left_margin() : 0) + p.count_at(0) - 1);
         return;
       case 'H':
-      case 'f':
-        move_to_origin_relative(p.count_at(0) - 1, p.count_at(1) - 1);
-        return;
+      case 'f': move_to_origin_relative(p.count_at(0) - 1, p.count_at(1) - 1); return;
       case 'I': tab_forward(p.count_at(0)); return;
       case 'J': erase_display(p.get(0, 0), false); return;
       case 'K': erase_line(p.get(0, 0), false); return;
@@ -109,7 +107,8 @@ void Terminal::csi_dispatch(const Params& p, uint8_t final) {
         if (p.get(0, 0) == 0) reply("\x1b[?62;22c");
         return;
       case 'd':
-        move_to_origin_relative(p.count_at(0) - 1, cursor_.col - (cursor_.origin ? left_margin() : 0));
+        move_to_origin_relative(p.count_at(0) - 1,
+                                cursor_.col - (cursor_.origin ? left_margin() : 0));
         return;
       case 'e': cursor_down(p.count_at(0), false); return;
       case 'g':
@@ -119,6 +118,8 @@ void Terminal::csi_dispatch(const Params& p, uint8_t final) {
           std::fill(tabs_.begin(), tabs_.end(), false);
         return;
       case 'h': set_mode(p, true); return;
+      case 'j': cursor_left(p.count_at(0)); return;  // HPB: as CUB
+      case 'k': cursor_up(p.count_at(0)); return;    // VPB: as CUU
       case 'l': set_mode(p, false); return;
       case 'm': select_graphic_rendition(p); return;
       case 'n': report_device_status(p); return;
@@ -188,7 +189,9 @@ void Terminal::csi_dispatch(const Params& p, uint8_t final) {
   if (inter == ' ' && final == 'q' && prefix == 0) {  // DECSCUSR
     int style = p.get(0, 0);
     if (style > 6) return;
-    cursor_shape_ = style <= 2 ? CursorShape::block : style <= 4 ? CursorShape::underline : CursorShape::bar;
+    cursor_shape_ = style <= 2   ? CursorShape::block
+                    : style <= 4 ? CursorShape::underline
+                                 : CursorShape::bar;
     cursor_blink_style_ = style == 0 || style % 2 == 1;
     return;
   }
@@ -309,6 +312,7 @@ void Terminal::set_dec_mode(int mode, bool on) {
     case 1007: modes_.alternate_scroll = on; break;
     case 1015: modes_.mouse_encoding = on ? MouseEncoding::urxvt : MouseEncoding::x10; break;
     case 1016: modes_.mouse_encoding = on ? MouseEncoding::sgr_pixels : MouseEncoding::x10; break;
+    case 1045: modes_.reverse_wraparound_extended = on; break;
     case 1047: set_alt_screen(on, !on, false); break;
     case 1048:
       if (on)
@@ -372,6 +376,7 @@ int Terminal::dec_mode_state(int mode) const {
     case 1007: return s(modes_.alternate_scroll);
     case 1015: return s(modes_.mouse_encoding == MouseEncoding::urxvt);
     case 1016: return s(modes_.mouse_encoding == MouseEncoding::sgr_pixels);
+    case 1045: return s(modes_.reverse_wraparound_extended);
     case 1047: return s(is_alt_screen());
     case 1048: return 2;
     case 1049: return s(is_alt_screen());
@@ -412,8 +417,18 @@ void Terminal::select_graphic_rendition(const Params& p) {
       case 7: s.flags |= attr::inverse; break;
       case 8: s.flags |= attr::invisible; break;
       case 9: s.flags |= attr::strikethrough; break;
-      case 10: case 11: case 12: case 13: case 14: case 15: case 16: case 17: case 18: case 19:
-        s.flags = static_cast<uint16_t>((s.flags & ~attr::font_mask) | ((v - 10) << attr::font_shift));
+      case 10:
+      case 11:
+      case 12:
+      case 13:
+      case 14:
+      case 15:
+      case 16:
+      case 17:
+      case 18:
+      case 19:
+        s.flags =
+            static_cast<uint16_t>((s.flags & ~attr::font_mask) | ((v - 10) << attr::font_shift));
         break;
       case 21: s.underline = UnderlineStyle::double_; break;
       case 22: s.flags &= ~(attr::bold | attr::faint); break;
@@ -432,10 +447,14 @@ void Terminal::select_graphic_rendition(const Params& p) {
       case 58: extended_color(p, i, s.underline_color); break;
       case 59: s.underline_color = Color{}; break;
       default:
-        if (v >= 30 && v <= 37) s.fg = Color::indexed(static_cast<uint8_t>(v - 30));
-        else if (v >= 40 && v <= 47) s.bg = Color::indexed(static_cast<uint8_t>(v - 40));
-        else if (v >= 90 && v <= 97) s.fg = Color::indexed(static_cast<uint8_t>(v - 90 + 8));
-        else if (v >= 100 && v <= 107) s.bg = Color::indexed(static_cast<uint8_t>(v - 100 + 8));
+        if (v >= 30 && v <= 37)
+          s.fg = Color::indexed(static_cast<uint8_t>(v - 30));
+        else if (v >= 40 && v <= 47)
+          s.bg = Color::indexed(static_cast<uint8_t>(v - 40));
+        else if (v >= 90 && v <= 97)
+          s.fg = Color::indexed(static_cast<uint8_t>(v - 90 + 8));
+        else if (v >= 100 && v <= 107)
+          s.bg = Color::indexed(static_cast<uint8_t>(v - 100 + 8));
         break;
     }
   }
@@ -446,13 +465,18 @@ void Terminal::report_device_status(const Params& p) {
   int row = cursor_.row + 1 - (cursor_.origin ? scroll_top_ : 0);
   int col = cursor_.col + 1 - (cursor_.origin ? left_margin() : 0);
   if (p.prefix == '?') {
-    if (what == 6) reply(csi_reply("?%d;%d;1R", row, col));
-    else if (what == 15) reply("\x1b[?13n");  // no printer
-    else if (what == 26) reply("\x1b[?27;1;0;0n");  // keyboard: North American
+    if (what == 6)
+      reply(csi_reply("?%d;%d;1R", row, col));
+    else if (what == 15)
+      reply("\x1b[?13n");  // no printer
+    else if (what == 26)
+      reply("\x1b[?27;1;0;0n");  // keyboard: North American
     return;
   }
-  if (what == 5) reply("\x1b[0n");
-  else if (what == 6) reply(csi_reply("%d;%dR", row, col));
+  if (what == 5)
+    reply("\x1b[0n");
+  else if (what == 6)
+    reply(csi_reply("%d;%dR", row, col));
 }
 
 // CSI t. Only size reports are answered: reports of titles or window positions leak
@@ -465,7 +489,8 @@ void Terminal::window_ops(const Params& p) {
     case 14: reply(csi_reply("4;%d;%dt", rows_ * cell_height_px_, cols_ * cell_width_px_)); break;
     case 16: reply(csi_reply("6;%d;%dt", cell_height_px_, cell_width_px_)); break;
     case 22:
-      if (title_stack_.size() >= static_cast<size_t>(kMaxTitleStack)) title_stack_.erase(title_stack_.begin());
+      if (title_stack_.size() >= static_cast<size_t>(kMaxTitleStack))
+        title_stack_.erase(title_stack_.begin());
       title_stack_.emplace_back(title_, icon_title_);
       break;
     case 23:
@@ -526,9 +551,7 @@ void Terminal::kitty_keyboard(const Params& p, uint8_t) {
   std::vector<int>& stack = is_alt_screen() ? kitty_flags_alt_ : kitty_flags_primary_;
   constexpr size_t kMaxDepth = 16;
   switch (p.prefix) {
-    case '?':
-      reply(csi_reply("?%du", stack.empty() ? 0 : stack.back()));
-      break;
+    case '?': reply(csi_reply("?%du", stack.empty() ? 0 : stack.back())); break;
     case '>':
       if (stack.size() == kMaxDepth) stack.erase(stack.begin());
       stack.push_back(p.get(0, 0) & 0x1f);
@@ -543,9 +566,12 @@ void Terminal::kitty_keyboard(const Params& p, uint8_t) {
       int mode = p.get(1, 1);
       if (stack.empty()) stack.push_back(0);
       int& top = stack.back();
-      if (mode == 1) top = flags;
-      else if (mode == 2) top |= flags;
-      else if (mode == 3) top &= ~flags;
+      if (mode == 1)
+        top = flags;
+      else if (mode == 2)
+        top |= flags;
+      else if (mode == 3)
+        top &= ~flags;
       break;
     }
     default: break;

@@ -35,14 +35,47 @@ void Terminal::cursor_down(int n, bool clamp_to_margin) {
   move_to(std::min(cursor_.row + n, limit), cursor_.col);
 }
 
+// BS, CUB and HPB, as xterm's CursorBack. With a pending wrap the cursor is still in
+// the last column, so going back one column lands in the one before it. Reverse
+// wraparound (with autowrap on) changes two things: a pending wrap counts as the first
+// step back, and the left margin is no boundary. Mode 45 continues at the right margin
+// of the row above only while that row was soft-wrapped into this one, and stops at the
+// top margin (xterm since 2023; earlier versions crossed any row). Mode 1045 crosses any
+// row and goes on from the top margin to the bottom one.
 void Terminal::cursor_left(int n) {
-  int limit = cursor_.col >= left_margin() ? left_margin() : 0;
-  move_to(cursor_.row, std::max(cursor_.col - n, limit));
+  bool rev = modes_.autowrap && modes_.reverse_wraparound;
+  bool rev_any = modes_.autowrap && modes_.reverse_wraparound_extended;
+  int left = cursor_.col >= left_margin() ? left_margin() : 0;
+  int row = cursor_.row;
+  int col = cursor_.col;
+  if (n > 0 && (rev || rev_any) && cursor_.pending_wrap) --n;
+  while (n > 0) {
+    if (col > left) {
+      int step = std::min(n, col - left);
+      col -= step;
+      n -= step;
+      continue;
+    }
+    if (rev_any) {
+      if (row == scroll_top_)
+        row = scroll_bottom_;
+      else if (row > 0)
+        --row;
+      else
+        break;
+    } else if (rev && row > scroll_top_ && active().row(row - 1).wrapped) {
+      --row;
+    } else {
+      break;
+    }
+    col = right_margin();
+    --n;
+  }
+  move_to(row, col);
 }
 
 void Terminal::cursor_right(int n) {
-  int limit = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
-  move_to(cursor_.row, std::min(cursor_.col + n, limit));
+  move_to(cursor_.row, std::min(cursor_.col + n, right_edge()));
 }
 
 void Terminal::index() {
@@ -78,24 +111,19 @@ void Terminal::carriage_return() {
   forget_last_cell();
 }
 
-void Terminal::backspace() {
-  if (cursor_.pending_wrap) {
-    cursor_.pending_wrap = false;
-  } else if (cursor_.col > 0 && cursor_.col != left_margin()) {
-    --cursor_.col;
-  }
-  forget_last_cell();
-}
+void Terminal::backspace() { cursor_left(1); }
 
+// HT and CHT. As in xterm, a tab that cannot move the cursor (it is already at the right
+// edge) leaves a pending wrap in place: the next character still goes to the next row.
 void Terminal::tab_forward(int n) {
-  int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+  int right = right_edge();
   int col = cursor_.col;
   while (n-- > 0 && col < right) {
     ++col;
     while (col < right && !tabs_[col]) ++col;
   }
+  if (col != cursor_.col) cursor_.pending_wrap = false;
   cursor_.col = col;
-  cursor_.pending_wrap = false;
   forget_last_cell();
 }
 
@@ -124,6 +152,7 @@ void Terminal::push_to_scrollback(Line& line) {
 }
 
 void Terminal::scroll_up(int top, int bottom, int n) {
+  int requested = n;
   n = std::min(n, bottom - top + 1);
   if (n <= 0) return;
   forget_last_cell();
@@ -135,7 +164,8 @@ void Terminal::scroll_up(int top, int bottom, int n) {
       Line& dst = touch(r);
       if (r + n <= bottom) {
         const Line& src = s.row(r + n);
-        std::copy(src.cells.begin() + left, src.cells.begin() + right + 1, dst.cells.begin() + left);
+        std::copy(src.cells.begin() + left, src.cells.begin() + right + 1,
+                  dst.cells.begin() + left);
       } else {
         std::fill(dst.cells.begin() + left, dst.cells.begin() + right + 1, Cell{0, fill, 1, 0});
       }
@@ -145,8 +175,19 @@ void Terminal::scroll_up(int top, int bottom, int n) {
     return;
   }
   bool to_history = top == 0 && &s == &primary_;
-  if (to_history)
+  if (to_history) {
     for (int i = 0; i < n; ++i) push_to_scrollback(s.row(i));
+    // Scrolling by more than the region scrolls blank rows through it, and xterm keeps
+    // those in the history too: after SU 30 on 24 rows, the old screen is 30 rows up.
+    if (requested > n) {
+      size_t extra = static_cast<size_t>(requested - n);
+      size_t kept = std::min(extra, options_.scrollback_lines);
+      history_total_ += extra - kept;
+      Line blank;
+      blank.reset(cols_, fill, seq_);
+      for (size_t i = 0; i < kept; ++i) push_to_scrollback(blank);
+    }
+  }
   if (top == 0 && bottom == rows_ - 1) {
     // The whole screen: turn the ring.
     for (int i = 0; i < n; ++i) {
@@ -176,7 +217,8 @@ void Terminal::scroll_down(int top, int bottom, int n) {
       Line& dst = touch(r);
       if (r - n >= top) {
         const Line& src = s.row(r - n);
-        std::copy(src.cells.begin() + left, src.cells.begin() + right + 1, dst.cells.begin() + left);
+        std::copy(src.cells.begin() + left, src.cells.begin() + right + 1,
+                  dst.cells.begin() + left);
       } else {
         std::fill(dst.cells.begin() + left, dst.cells.begin() + right + 1, Cell{0, fill, 1, 0});
       }
@@ -199,9 +241,11 @@ void Terminal::fix_wide_boundary(Line& line, int col) {
   Cell& cell = line.cells[col];
   if (cell.is_wide_tail()) {
     cell = Cell{0, cell.style, 1, 0};
-    if (col > 0 && line.cells[col - 1].width == 2) line.cells[col - 1] = Cell{0, line.cells[col - 1].style, 1, 0};
+    if (col > 0 && line.cells[col - 1].width == 2)
+      line.cells[col - 1] = Cell{0, line.cells[col - 1].style, 1, 0};
   } else if (cell.width == 2) {
-    if (col + 1 < n && line.cells[col + 1].is_wide_tail()) line.cells[col + 1] = Cell{0, cell.style, 1, 0};
+    if (col + 1 < n && line.cells[col + 1].is_wide_tail())
+      line.cells[col + 1] = Cell{0, cell.style, 1, 0};
     cell = Cell{0, cell.style, 1, 0};
   }
 }
@@ -236,28 +280,18 @@ void Terminal::erase_display(int mode, bool selective) {
     case 2:
       for (int r = 0; r < rows_; ++r) erase_cells(r, 0, cols_, selective);
       break;
-    case 3:
-      scrollback_.clear();
-      break;
-    default:
-      break;
+    case 3: scrollback_.clear(); break;
+    default: break;
   }
 }
 
 void Terminal::erase_line(int mode, bool selective) {
   cursor_.pending_wrap = false;
   switch (mode) {
-    case 0:
-      erase_cells(cursor_.row, cursor_.col, cols_, selective);
-      break;
-    case 1:
-      erase_cells(cursor_.row, 0, cursor_.col + 1, selective);
-      break;
-    case 2:
-      erase_cells(cursor_.row, 0, cols_, selective);
-      break;
-    default:
-      break;
+    case 0: erase_cells(cursor_.row, cursor_.col, cols_, selective); break;
+    case 1: erase_cells(cursor_.row, 0, cursor_.col + 1, selective); break;
+    case 2: erase_cells(cursor_.row, 0, cols_, selective); break;
+    default: break;
   }
 }
 
@@ -291,7 +325,8 @@ void Terminal::delete_cells(int n) {
   fix_wide_boundary(line, right);
   std::copy(line.cells.begin() + col + n, line.cells.begin() + right + 1, line.cells.begin() + col);
   StyleId fill = erase_id();
-  std::fill(line.cells.begin() + right + 1 - n, line.cells.begin() + right + 1, Cell{0, fill, 1, 0});
+  std::fill(line.cells.begin() + right + 1 - n, line.cells.begin() + right + 1,
+            Cell{0, fill, 1, 0});
   line.wrapped = false;
 }
 
@@ -316,7 +351,8 @@ void Terminal::delete_lines(int n) {
       s.row(r).version = seq_;
     }
     StyleId fill = erase_id();
-    for (int r = scroll_bottom_ - count + 1; r <= scroll_bottom_; ++r) s.row(r).reset(cols_, fill, seq_);
+    for (int r = scroll_bottom_ - count + 1; r <= scroll_bottom_; ++r)
+      s.row(r).reset(cols_, fill, seq_);
   } else {
     scroll_up(top, scroll_bottom_, n);
   }

@@ -33,13 +33,20 @@ bool decode_base64(std::string_view in, std::string& out) {
   int bits = 0;
   for (char ch : in) {
     int v;
-    if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-    else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
-    else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
-    else if (ch == '+') v = 62;
-    else if (ch == '/') v = 63;
-    else if (ch == '=') break;
-    else return false;
+    if (ch >= 'A' && ch <= 'Z')
+      v = ch - 'A';
+    else if (ch >= 'a' && ch <= 'z')
+      v = ch - 'a' + 26;
+    else if (ch >= '0' && ch <= '9')
+      v = ch - '0' + 52;
+    else if (ch == '+')
+      v = 62;
+    else if (ch == '/')
+      v = 63;
+    else if (ch == '=')
+      break;
+    else
+      return false;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -56,7 +63,10 @@ bool parse_color_spec(std::string_view spec, uint32_t& out) {
     if (h.empty() || h.size() > 4) return false;
     unsigned value = 0;
     for (char c : h) {
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                     : -1;
       if (d < 0) return false;
       value = value * 16 + static_cast<unsigned>(d);
     }
@@ -69,9 +79,12 @@ bool parse_color_spec(std::string_view spec, uint32_t& out) {
     std::string_view rest = spec.substr(4);
     size_t s1 = rest.find('/'), s2 = rest.rfind('/');
     if (s1 == std::string_view::npos || s1 == s2) return false;
-    if (!hex(rest.substr(0, s1), r) || !hex(rest.substr(s1 + 1, s2 - s1 - 1), g) || !hex(rest.substr(s2 + 1), b)) return false;
+    if (!hex(rest.substr(0, s1), r) || !hex(rest.substr(s1 + 1, s2 - s1 - 1), g) ||
+        !hex(rest.substr(s2 + 1), b))
+      return false;
   } else if (spec.size() == 7 && spec[0] == '#') {
-    if (!hex(spec.substr(1, 2), r) || !hex(spec.substr(3, 2), g) || !hex(spec.substr(5, 2), b)) return false;
+    if (!hex(spec.substr(1, 2), r) || !hex(spec.substr(3, 2), g) || !hex(spec.substr(5, 2), b))
+      return false;
   } else {
     return false;
   }
@@ -106,9 +119,7 @@ void Terminal::osc_dispatch(std::string_view payload) {
     case 104:
     case 110:
     case 111:
-    case 112:
-      osc_colors(command, rest);
-      break;
+    case 112: osc_colors(command, rest); break;
     case 7:
       if (rest.size() <= kMaxTitleBytes) {
         cwd_ = rest;
@@ -157,9 +168,11 @@ void Terminal::osc_colors(int command, std::string_view rest) {
     char buf[64];
     int r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, b = c & 0xff;
     if (code == 4)
-      std::snprintf(buf, sizeof buf, "\x1b]4;%d;rgb:%02x%02x/%02x%02x/%02x%02x\x1b\\", osc_index, r, r, g, g, b, b);
+      std::snprintf(buf, sizeof buf, "\x1b]4;%d;rgb:%02x%02x/%02x%02x/%02x%02x\x1b\\", osc_index, r,
+                    r, g, g, b, b);
     else
-      std::snprintf(buf, sizeof buf, "\x1b]%d;rgb:%02x%02x/%02x%02x/%02x%02x\x1b\\", code, r, r, g, g, b, b);
+      std::snprintf(buf, sizeof buf, "\x1b]%d;rgb:%02x%02x/%02x%02x/%02x%02x\x1b\\", code, r, r, g,
+                    g, b, b);
     reply(buf);
   };
   auto apply = [&](int index, std::string_view spec, int code, int osc_index) {
@@ -261,11 +274,16 @@ void Terminal::osc_clipboard(std::string_view rest) {
 void Terminal::osc_prompt_mark(std::string_view rest) {
   std::string_view kind = next_field(rest);
   PromptMark mark;
-  if (kind == "A") mark = PromptMark::prompt_start;
-  else if (kind == "B") mark = PromptMark::command_start;
-  else if (kind == "C") mark = PromptMark::output_start;
-  else if (kind == "D") mark = PromptMark::command_end;
-  else return;
+  if (kind == "A")
+    mark = PromptMark::prompt_start;
+  else if (kind == "B")
+    mark = PromptMark::command_start;
+  else if (kind == "C")
+    mark = PromptMark::output_start;
+  else if (kind == "D")
+    mark = PromptMark::command_end;
+  else
+    return;
   constexpr size_t kMaxMarks = 10000;
   if (marks_.size() == kMaxMarks) marks_.erase(marks_.begin(), marks_.begin() + kMaxMarks / 2);
   marks_.emplace_back(stable_row(Row(cursor_.row)), mark);
@@ -273,8 +291,10 @@ void Terminal::osc_prompt_mark(std::string_view rest) {
 
 void Terminal::dcs_dispatch(const Params& p, uint8_t final, std::string_view payload) {
   char inter = p.intermediate();
-  if (inter == '$' && final == 'q') request_status_string(payload);
-  else if (inter == '+' && final == 'q') request_termcap(payload);
+  if (inter == '$' && final == 'q')
+    request_status_string(payload);
+  else if (inter == '+' && final == 'q')
+    request_termcap(payload);
 }
 
 // DECRQSS: reports the current setting in the form that would set it.
@@ -290,9 +310,12 @@ void Terminal::request_status_string(std::string_view request) {
     if (s.has(attr::bold)) add("1");
     if (s.has(attr::faint)) add("2");
     if (s.has(attr::italic)) add("3");
-    if (s.underline == UnderlineStyle::single) add("4");
-    else if (s.underline == UnderlineStyle::double_) add("21");
-    else if (s.underline != UnderlineStyle::none) add("4:" + std::to_string(static_cast<int>(s.underline)));
+    if (s.underline == UnderlineStyle::single)
+      add("4");
+    else if (s.underline == UnderlineStyle::double_)
+      add("21");
+    else if (s.underline != UnderlineStyle::none)
+      add("4:" + std::to_string(static_cast<int>(s.underline)));
     if (s.has(attr::blink)) add("5");
     if (s.has(attr::rapid_blink)) add("6");
     if (s.has(attr::inverse)) add("7");
@@ -303,9 +326,12 @@ void Terminal::request_status_string(std::string_view request) {
     if (s.has(attr::overline)) add("53");
     auto color = [&](Color c, int base, int bright, int ext) {
       if (c.kind() == Color::Kind::indexed) {
-        if (base && c.index() < 8) add(std::to_string(base + c.index()));
-        else if (bright && c.index() < 16) add(std::to_string(bright + c.index() - 8));
-        else add(std::to_string(ext) + ":5:" + std::to_string(c.index()));
+        if (base && c.index() < 8)
+          add(std::to_string(base + c.index()));
+        else if (bright && c.index() < 16)
+          add(std::to_string(bright + c.index() - 8));
+        else
+          add(std::to_string(ext) + ":5:" + std::to_string(c.index()));
       } else if (c.kind() == Color::Kind::rgb) {
         std::snprintf(buf, sizeof buf, "%d:2:%d:%d:%d", ext, c.r(), c.g(), c.b());
         add(buf);
@@ -323,7 +349,9 @@ void Terminal::request_status_string(std::string_view request) {
     std::snprintf(buf, sizeof buf, "%d;%ds", left_margin() + 1, right_margin() + 1);
     body = buf;
   } else if (request == " q") {
-    int n = cursor_shape_ == CursorShape::block ? 1 : cursor_shape_ == CursorShape::underline ? 3 : 5;
+    int n = cursor_shape_ == CursorShape::block       ? 1
+            : cursor_shape_ == CursorShape::underline ? 3
+                                                      : 5;
     if (!cursor_blink_style_) ++n;
     std::snprintf(buf, sizeof buf, "%d q", n);
     body = buf;
@@ -367,16 +395,26 @@ void Terminal::request_termcap(std::string_view request) {
     std::string name;
     std::string value;
     if (!unhex(name_hex, name)) break;
-    if (name == "TN" || name == "name") value = "xterm-256color";
-    else if (name == "Co" || name == "colors") value = "256";
-    else if (name == "RGB") value = "8/8/8";
-    else if (name == "Tc") value = "";
-    else if (name == "Ms") value = "\x1b]52;%p1%s;%p2%s\x07";
-    else if (name == "Ss") value = "\x1b[%p1%d q";
-    else if (name == "Se") value = "\x1b[2 q";
-    else if (name == "Smulx") value = "\x1b[4:%p1%dm";
-    else if (name == "Setulc") value = "\x1b[58:2::%p1%{65536}%/%d:%p1%{256}%/%{255}%&%d:%p1%{255}%&%dm";
-    else if (name == "Sync") value = "\x1b[?2026%?%p1%{1}%-%tl%eh%;";
+    if (name == "TN" || name == "name")
+      value = "xterm-256color";
+    else if (name == "Co" || name == "colors")
+      value = "256";
+    else if (name == "RGB")
+      value = "8/8/8";
+    else if (name == "Tc")
+      value = "";
+    else if (name == "Ms")
+      value = "\x1b]52;%p1%s;%p2%s\x07";
+    else if (name == "Ss")
+      value = "\x1b[%p1%d q";
+    else if (name == "Se")
+      value = "\x1b[2 q";
+    else if (name == "Smulx")
+      value = "\x1b[4:%p1%dm";
+    else if (name == "Setulc")
+      value = "\x1b[58:2::%p1%{65536}%/%d:%p1%{256}%/%{255}%&%d:%p1%{255}%&%dm";
+    else if (name == "Sync")
+      value = "\x1b[?2026%?%p1%{1}%-%tl%eh%;";
     else {
       reply("\x1bP0+r" + std::string(name_hex) + "\x1b\\");
       return;

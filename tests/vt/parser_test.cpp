@@ -32,9 +32,12 @@ class Events : public ParserHandler {
     s += static_cast<char>(f);
     log.push_back(s);
   }
-  void osc_dispatch(std::string_view payload) override { log.push_back("osc " + std::string(payload)); }
+  void osc_dispatch(std::string_view payload) override {
+    log.push_back("osc " + std::string(payload));
+  }
   void dcs_dispatch(const Params& p, uint8_t f, std::string_view payload) override {
-    log.push_back(std::string("dcs ") + p.intermediates + static_cast<char>(f) + " " + std::string(payload));
+    log.push_back(std::string("dcs ") + p.intermediates + static_cast<char>(f) + " " +
+                  std::string(payload));
   }
   void text_run(const std::string& s) {
     if (!log.empty() && log.back().rfind("txt ", 0) == 0)
@@ -88,9 +91,15 @@ TEST(Parser, Utf8InOscIsKeptWhole) {
 }
 
 TEST(Parser, InvalidUtf8BecomesOneReplacementPerBadSequence) {
-  EXPECT_EQ(parse("a\xff" "b"), V{"txt a<U+FFFD>b"});
-  EXPECT_EQ(parse("\xc3" "b"), V{"txt <U+FFFD>b"});           // truncated
-  EXPECT_EQ(parse("\xe0\x80\x80" "c"), V{"txt <U+FFFD>c"});   // overlong
+  EXPECT_EQ(parse("a\xff"
+                  "b"),
+            V{"txt a<U+FFFD>b"});
+  EXPECT_EQ(parse("\xc3"
+                  "b"),
+            V{"txt <U+FFFD>b"});  // truncated
+  EXPECT_EQ(parse("\xe0\x80\x80"
+                  "c"),
+            V{"txt <U+FFFD>c"});                              // overlong
   EXPECT_EQ(parse("\xed\xa0\x80"), V{"txt <U+FFFD>"});        // surrogate
   EXPECT_EQ(parse("\xf4\x90\x80\x80"), V{"txt <U+FFFD>"});    // beyond U+10FFFF
   EXPECT_EQ(parse("\x80\x80x"), V{"txt <U+FFFD><U+FFFD>x"});  // stray continuations
@@ -102,17 +111,29 @@ TEST(Parser, ControlInsideUtf8SequenceKeepsBoth) {
 }
 
 TEST(Parser, DecodedC1ControlsAct) {
-  EXPECT_EQ(parse("\xc2\x9b" "5A"), V{"csi 5A"});
+  EXPECT_EQ(parse("\xc2\x9b"
+                  "5A"),
+            V{"csi 5A"});
 }
 
 TEST(Parser, Raw8BitC1OnlyWithoutUtf8) {
-  EXPECT_EQ(parse("\x9b" "5A", false), V{"csi 5A"});
-  EXPECT_EQ(parse("\x9b" "5A", true), V{"txt <U+FFFD>5A"});
+  EXPECT_EQ(parse("\x9b"
+                  "5A",
+                  false),
+            V{"csi 5A"});
+  EXPECT_EQ(parse("\x9b"
+                  "5A",
+                  true),
+            V{"txt <U+FFFD>5A"});
 }
 
 TEST(Parser, CanAndSubAbortSequences) {
-  EXPECT_EQ(parse("\x1b[12\x18" "AB"), V{"txt AB"});
-  EXPECT_EQ(parse("\x1b]2;x\x18" "AB"), V{"txt AB"});
+  EXPECT_EQ(parse("\x1b[12\x18"
+                  "AB"),
+            V{"txt AB"});
+  EXPECT_EQ(parse("\x1b]2;x\x18"
+                  "AB"),
+            V{"txt AB"});
 }
 
 TEST(Parser, TooManyParametersDropTheSequenceOnly) {
@@ -148,7 +169,11 @@ TEST(Parser, SosPmApcAreSwallowed) {
   EXPECT_EQ(parse("a\x1b_hidden apc\x1b\\b\x1b^pm\x1b\\c"), V{"txt abc"});
 }
 
-TEST(Parser, DelIsIgnored) { EXPECT_EQ(parse("a\x7f" "b"), V{"txt ab"}); }
+TEST(Parser, DelIsIgnored) {
+  EXPECT_EQ(parse("a\x7f"
+                  "b"),
+            V{"txt ab"});
+}
 
 }  // namespace
 }  // namespace cadence::vt

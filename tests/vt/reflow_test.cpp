@@ -129,7 +129,8 @@ TEST_F(Reflow, PrimaryReflowsWhileAltScreenIsShown) {
 
 TEST_F(Reflow, ResizeStormEndsAtTheRightPlace) {
   make(10, 40, 1000);
-  for (int i = 0; i < 50; ++i) feed("line " + std::to_string(i) + " " + std::string(i % 37, '.') + "\r\n");
+  for (int i = 0; i < 50; ++i)
+    feed("line " + std::to_string(i) + " " + std::string(i % 37, '.') + "\r\n");
   std::string before = text();
   for (int w = 40; w >= 7; --w) term->resize(10, w);
   for (int w = 7; w <= 40; ++w) term->resize(10, w);

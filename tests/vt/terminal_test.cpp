@@ -183,7 +183,10 @@ TEST_F(Screen, TabStops) {
 }
 
 TEST_F(Screen, SaveAndRestoreCursorWithAttributes) {
-  feed("\x1b[3;4H\x1b[1;31m\x1b" "7\x1b[H\x1b[0m\x1b" "8X");
+  feed(
+      "\x1b[3;4H\x1b[1;31m\x1b"
+      "7\x1b[H\x1b[0m\x1b"
+      "8X");
   EXPECT_EQ(row(2), "   X");
   EXPECT_TRUE(style_at(2, 3).has(attr::bold));
   EXPECT_EQ(style_at(2, 3).fg, Color::indexed(1));
@@ -473,7 +476,9 @@ TEST_F(Screen, SoftAndHardReset) {
   EXPECT_FALSE(term->modes().insert);
   feed("Y");
   EXPECT_FALSE(style_at(0, 1).has(attr::bold));
-  feed("\x1b]2;t\x07\x1b" "c");
+  feed(
+      "\x1b]2;t\x07\x1b"
+      "c");
   EXPECT_EQ(term->title(), "");
   EXPECT_EQ(row(0), "");
   EXPECT_EQ(cursor_col(), 0);
@@ -526,7 +531,9 @@ TEST_F(Screen, HostileInputNeverCrashes) {
     junk.push_back(static_cast<char>(x >> 16));
   }
   feed(junk);
-  feed("\x1b[0m\x1b" "c\x1b[HOK");
+  feed(
+      "\x1b[0m\x1b"
+      "c\x1b[HOK");
   EXPECT_EQ(row(0), "OK");
 }
 

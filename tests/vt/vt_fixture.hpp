@@ -22,9 +22,7 @@ class Recorder : public TerminalObserver {
   void on_notification(std::string_view title, std::string_view body) override {
     notifications.emplace_back(std::string(title) + "|" + std::string(body));
   }
-  void on_progress(int state, int value) override {
-    progress.emplace_back(state, value);
-  }
+  void on_progress(int state, int value) override { progress.emplace_back(state, value); }
   std::string replies;
   int bells = 0;
   std::vector<std::string> titles;
