@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "base/check.hpp"
+#include "vt/utf8.hpp"
 
 namespace cadence::vt {
 namespace {
@@ -20,30 +21,6 @@ enum : uint8_t {
   kHasUnderline = 16,
   kHasLink = 32,
 };
-
-// Writes cp as UTF-8 at out (room for 4 bytes); returns the bytes written.
-size_t encode_utf8(uint8_t* out, char32_t cp) {
-  if (cp < 0x80) {
-    out[0] = static_cast<uint8_t>(cp);
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = static_cast<uint8_t>(0xc0 | (cp >> 6));
-    out[1] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = static_cast<uint8_t>(0xe0 | (cp >> 12));
-    out[1] = static_cast<uint8_t>(0x80 | ((cp >> 6) & 0x3f));
-    out[2] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
-    return 3;
-  }
-  out[0] = static_cast<uint8_t>(0xf0 | (cp >> 18));
-  out[1] = static_cast<uint8_t>(0x80 | ((cp >> 12) & 0x3f));
-  out[2] = static_cast<uint8_t>(0x80 | ((cp >> 6) & 0x3f));
-  out[3] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
-  return 4;
-}
 
 // Decodes one code point of well-formed UTF-8 (we wrote it ourselves).
 char32_t get_utf8(const uint8_t* d, uint32_t& pos) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "base/check.hpp"
+#include "vt/utf8.hpp"
 
 namespace cadence::vt {
 namespace {
@@ -18,24 +19,6 @@ constexpr char32_t kDecGraphics[32] = {
 };
 
 int clamp_dimension(int v) { return std::clamp(v, 1, kMaxDimension); }
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  }
-}
 
 }  // namespace
 
@@ -167,12 +150,7 @@ void Terminal::print_ascii(const char* text, size_t length) {
   if (i == length) return;
   StyleId style = pen_id();
   while (i < length) {
-    if (cursor_.pending_wrap) {
-      if (modes_.autowrap)
-        wrap_line();
-      else
-        cursor_.pending_wrap = false;
-    }
+    resolve_pending_wrap();
     int right = right_edge();
     cursor_.col = std::min(cursor_.col, right);
     int room = right - cursor_.col + 1;
@@ -253,12 +231,7 @@ void Terminal::print(char32_t cp) {
 }
 
 void Terminal::put_char(char32_t cp, int width) {
-  if (cursor_.pending_wrap) {
-    if (modes_.autowrap)
-      wrap_line();
-    else
-      cursor_.pending_wrap = false;
-  }
+  resolve_pending_wrap();
   int right = right_edge();
   cursor_.col = std::min(cursor_.col, right);
   if (width == 2 && cursor_.col == right) {
@@ -353,6 +326,16 @@ int Terminal::right_edge() const {
   // A double-width row holds half as many characters (xterm's LineMaxCol).
   if (active().row(cursor_.row).size != LineSize::normal) right = std::min(right, (cols_ - 1) / 2);
   return right;
+}
+
+// A character is about to be printed: a pending wrap happens now (or, without
+// autowrap, is forgotten and the character overwrites the last column).
+void Terminal::resolve_pending_wrap() {
+  if (!cursor_.pending_wrap) return;
+  if (modes_.autowrap)
+    wrap_line();
+  else
+    cursor_.pending_wrap = false;
 }
 
 void Terminal::wrap_line() {

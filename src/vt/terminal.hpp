@@ -205,6 +205,7 @@ class Terminal : private ParserHandler {
   void put_char(char32_t cp, int width);
   void attach_to_previous(char32_t cp);
   void wrap_line();
+  void resolve_pending_wrap();
   StyleId pen_id();
   StyleId erase_id() {
     pen_id();

@@ -12,12 +12,14 @@
 #include <string_view>
 #include <vector>
 
+#include "vt/utf8.hpp"
+
 namespace cadence::conformance {
 
 std::string_view trim(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 
-void append_utf8(std::string& out, char32_t cp);
+using cadence::vt::append_utf8;
 // The terminal's own text is valid UTF-8, so this decoder needs no error handling.
 std::u32string decode_utf8(std::string_view s);
 // 0x41,0x42,... as libvterm's harness prints code points and bytes.
