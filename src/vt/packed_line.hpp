@@ -2,7 +2,7 @@
 //
 // Scrollback is where a terminal's memory goes, so lines are packed when they leave the
 // screen: the text as UTF-8 (one byte per ASCII cell) and the styles as runs that store
-// only their non-default fields. A typical coloured 200-column line takes about 1.3
+// only their non-default fields. A typical coloured 200-column line takes about 2.1
 // bytes per cell (bench/bench_vt.cpp measures it), against 8 for a live row.
 //
 // Text encoding, cell by cell up to used():

@@ -83,10 +83,8 @@ void Terminal::resize(int rows, int cols) {
     cursor_ = alt_cursor;
   }
   resize_alt(rows, cols);
-  int old_rows = rows_;
   rows_ = rows;
   cols_ = cols;
-  (void)old_rows;
   cursor_.row = std::clamp(cursor_.row, 0, rows_ - 1);
   cursor_.col = std::clamp(cursor_.col, 0, cols_ - 1);
   if (cursor_.col < cols_ - 1) cursor_.pending_wrap = false;
