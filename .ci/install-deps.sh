@@ -19,6 +19,7 @@ test_pkgs=(
   sway grim wtype foot wl-clipboard
   clang libclang-rt-14-dev clang-format
   procps util-linux psmisc
+  fonts-noto-color-emoji fonts-wqy-microhei
 )
 
 pkgs=("${build_pkgs[@]}")

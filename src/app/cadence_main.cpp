@@ -1,16 +1,15 @@
 // cadence: the terminal's entry point.
 //
-// For now the terminal window does not exist, and cadence is honest about it: it connects
-// to the compositor, opens EGL and an OpenGL ES 3 context on it, prints what it found (the
-// globals it will bind, the GL implementation), says the window is not built yet and exits
-// with status 2. That makes the first thing that can go wrong on a user's machine (no
-// Wayland session, a missing protocol, no GL ES 3) visible before the rest exists.
+// Parses the options into a ui::WindowConfig and runs the window. --probe keeps the
+// check that made the first thing that can go wrong on a user's machine visible (no
+// Wayland session, a missing protocol, no GL ES 3) without opening a window.
 //
-// Options are a table (name, argument, help, what it sets), so adding -e, --config and the
-// rest is one row each, and --help is generated from the same rows. Exit status: 0 for
-// --help and --version, 1 when the environment cannot run cadence, 2 for a usage error or
-// for what is not implemented yet.
+// Options are a table (name, argument, help, what it sets), so --help is generated from
+// the same rows that parse. `-e` ends option parsing: everything after it is the command.
+// Exit status: the program's own status when it exits; 0 for --help and --version; 1 when
+// the environment cannot run cadence; 2 for a usage error.
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <span>
 #include <string>
@@ -19,6 +18,8 @@
 #include "base/log.hpp"
 #include "base/result.hpp"
 #include "render/egl_context.hpp"
+#include "render/font/font_set.hpp"
+#include "ui/terminal_window.hpp"
 #include "wayland/display.hpp"
 #include "wayland/known_globals.hpp"
 
@@ -32,11 +33,14 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
-constexpr int kExitNotImplemented = 2;
 
 struct Options {
   bool help = false;
   bool version = false;
+  bool probe = false;
+  std::string font;
+  std::string scrollback;
+  ui::WindowConfig window;
 };
 
 struct OptionSpec {
@@ -48,6 +52,26 @@ struct OptionSpec {
 };
 
 constexpr OptionSpec kOptions[] = {
+    {'e', "exec", nullptr, "run the rest of the command line instead of the shell",
+     [](Options&, std::string_view) {}},
+    {'f', "font", "FAMILY:SIZE", "font family and size in points (default monospace:11)",
+     [](Options& o, std::string_view v) { o.font = v; }},
+    {'T', "title", "TITLE", "window title until the program sets one",
+     [](Options& o, std::string_view v) { o.window.title = v; }},
+    {'a', "app-id", "ID", "Wayland app_id (default cadence)",
+     [](Options& o, std::string_view v) { o.window.app_id = v; }},
+    {'H', "hold", nullptr, "keep the window open after the program exits",
+     [](Options& o, std::string_view) { o.window.hold = true; }},
+    {'\0', "scrollback", "LINES", "lines of history kept (default 10000)",
+     [](Options& o, std::string_view v) { o.scrollback = v; }},
+    {'\0', "cursor-blink", nullptr, "blink the cursor when the program asks for it",
+     [](Options& o, std::string_view) { o.window.cursor_blink = true; }},
+    {'\0', "screenshot", "FILE", "where SIGUSR1 and Ctrl+Shift+S save the next frame (PNG)",
+     [](Options& o, std::string_view v) { o.window.screenshot_path = v; }},
+    {'\0', "frame-stats", "FILE", "write frame counters as JSON at exit and on SIGUSR2",
+     [](Options& o, std::string_view v) { o.window.stats_path = v; }},
+    {'\0', "probe", nullptr, "check Wayland and OpenGL ES 3, print what was found, exit",
+     [](Options& o, std::string_view) { o.probe = true; }},
     {'h', "help", nullptr, "show this help and exit",
      [](Options& o, std::string_view) { o.help = true; }},
     {'v', "version", nullptr, "show the version and the compositor's Wayland globals",
@@ -55,7 +79,7 @@ constexpr OptionSpec kOptions[] = {
 };
 
 void print_usage(std::FILE* out) {
-  std::fprintf(out, "usage: cadence [options]\n\noptions:\n");
+  std::fprintf(out, "usage: cadence [options] [-e COMMAND [ARGS...]]\n\noptions:\n");
   for (const OptionSpec& spec : kOptions) {
     std::string left = spec.short_name ? std::string("-") + spec.short_name + ", " : "    ";
     left += std::string("--") + spec.long_name;
@@ -63,8 +87,9 @@ void print_usage(std::FILE* out) {
     std::fprintf(out, "  %-22s %s\n", left.c_str(), spec.help);
   }
   std::fprintf(out,
-               "\nThe terminal window is not implemented yet: cadence connects to the Wayland\n"
-               "compositor, probes OpenGL ES 3, reports what it found and exits with status 2.\n");
+               "\nkeys: Ctrl+Shift+C/V copy/paste, Shift+Insert paste selection, Shift+PgUp/PgDn\n"
+               "scroll, Ctrl+=/-/0 font size, Ctrl+Shift+S save the frame as PNG.\n"
+               "CADENCE_LOG=debug (or e.g. render=trace) turns on logging to stderr.\n");
 }
 
 Result<Options> parse_options(std::span<char*> args) {
@@ -74,9 +99,10 @@ Result<Options> parse_options(std::span<char*> args) {
     const OptionSpec* spec = nullptr;
     std::string_view value;
     bool has_inline_value = false;
-    if (arg == "--") {
-      if (i + 1 < args.size()) {
-        return make_error("unexpected argument '" + std::string(args[i + 1]) + "'");
+    if (arg == "-e" || arg == "--exec" || arg == "--") {
+      for (size_t k = i + 1; k < args.size(); ++k) options.window.command.emplace_back(args[k]);
+      if (options.window.command.empty()) {
+        return make_error("'" + std::string(arg) + "' needs a command to run");
       }
       break;
     }
@@ -109,6 +135,20 @@ Result<Options> parse_options(std::span<char*> args) {
       value = args[++i];
     }
     spec->apply(options, value);
+  }
+  if (!options.font.empty()) {
+    Result<render::font::FontSpec> font = render::font::parse_font_spec(options.font);
+    if (!font) return make_error("--font: " + font.error().message);
+    options.window.font = font.value();
+  }
+  if (!options.scrollback.empty()) {
+    char* end = nullptr;
+    const long long n = std::strtoll(options.scrollback.c_str(), &end, 10);
+    if (end == options.scrollback.c_str() || *end != '\0' || n < 0 || n > 10000000) {
+      return make_error("--scrollback: '" + options.scrollback +
+                        "' is not a number of lines between 0 and 10000000");
+    }
+    options.window.scrollback_lines = static_cast<size_t>(n);
   }
   return options;
 }
@@ -185,11 +225,7 @@ int probe() {
   std::printf("  renderer %s, vendor %s, %s\n", gl.gl_renderer.c_str(), gl.gl_vendor.c_str(),
               gl.glsl_version.c_str());
   std::fflush(stdout);
-
-  std::fprintf(stderr,
-               "cadence: the terminal window is not implemented yet; this build only probes "
-               "Wayland and OpenGL ES (above).\n");
-  return kExitNotImplemented;
+  return kExitOk;
 }
 
 int run(int argc, char** argv) {
@@ -205,7 +241,8 @@ int run(int argc, char** argv) {
     return kExitOk;
   }
   if (options->version) return print_version();
-  return probe();
+  if (options->probe) return probe();
+  return ui::run_terminal_window(options->window);
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ Terminal::Terminal(Options options) : options_(options) {
   }
   scroll_bottom_ = rows_ - 1;
   margin_right_ = cols_ - 1;
-  palette_.assign(259, -1);
+  palette_.assign(kPaletteSize, -1);
+  ++palette_version_;
   reset_tabs();
 }
 
@@ -63,7 +64,8 @@ void Terminal::reset() {
   icon_title_.clear();
   title_stack_.clear();
   current_link_ = 0;
-  palette_.assign(259, -1);
+  palette_.assign(kPaletteSize, -1);
+  ++palette_version_;
   kitty_flags_primary_.clear();
   kitty_flags_alt_.clear();
   conformance_level_ = 65;

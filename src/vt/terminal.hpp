@@ -32,6 +32,10 @@ inline constexpr size_t kMaxTitleBytes = 4096;
 inline constexpr int kMaxRepeat = 65535;         // REP count, clamped
 inline constexpr int kMaxDimension = 4096;       // rows or columns
 inline constexpr size_t kMaxHyperlinks = 65536;  // distinct OSC 8 links per terminal
+inline constexpr int kPaletteForeground = 256;
+inline constexpr int kPaletteBackground = 257;
+inline constexpr int kPaletteCursor = 258;
+inline constexpr int kPaletteSize = 259;
 
 // What the terminal tells the outside world. Every method has a harmless default.
 class TerminalObserver {
@@ -119,8 +123,21 @@ class Terminal : private ParserHandler {
   const Style& style(StyleId id) const { return styles_.get(id); }
   // The text of a cell (its whole grapheme cluster) as UTF-8; empty for a blank cell.
   std::string cell_text(const Cell& cell) const;
+  // The code points of a grapheme-cluster cell (cp >= kClusterBase); empty if unknown.
+  const std::u32string& cluster(char32_t id) const {
+    static const std::u32string kNone;
+    return clusters_.contains(id) ? clusters_.get(id) : kNone;
+  }
   // The UTF-8 text of a row; blanks become spaces and trailing blanks are dropped.
   std::string row_text(Row row) const;
+  // The colour a palette index shows now (OSC 4/10/11/12 overrides applied), 0xRRGGBB.
+  // 0..255 the palette, then kPaletteForeground, kPaletteBackground, kPaletteCursor.
+  uint32_t palette_color(int index) const;
+  // Bumped whenever a palette entry or default colour may have changed.
+  uint64_t palette_version() const { return palette_version_; }
+  // The defaults OSC 10/11/12 report and reset to (the window's configured colours).
+  void set_default_colors(uint32_t foreground, uint32_t background, uint32_t cursor);
+
   const std::string& title() const { return title_; }
   const std::string& icon_title() const { return icon_title_; }
   const std::string& cwd() const { return cwd_; }
@@ -329,6 +346,8 @@ class Terminal : private ParserHandler {
   std::vector<std::pair<StableRow, PromptMark>> marks_;
   // Colour overrides from OSC 4/10/11/12 (index 256 fg, 257 bg, 258 cursor); unset = -1.
   std::vector<int64_t> palette_;
+  uint32_t default_colors_[3] = {0xffffff, 0x000000, 0xffffff};  // fg, bg, cursor
+  uint64_t palette_version_ = 0;
   // kitty keyboard protocol: a stack of flag sets per screen.
   std::vector<int> kitty_flags_primary_;
   std::vector<int> kitty_flags_alt_;

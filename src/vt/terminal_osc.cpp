@@ -155,14 +155,29 @@ void Terminal::osc_dispatch(std::string_view payload) {
   }
 }
 
+uint32_t Terminal::palette_color(int index) const {
+  if (index < 0 || index >= kPaletteSize) return 0;
+  if (palette_[static_cast<size_t>(index)] >= 0) {
+    return static_cast<uint32_t>(palette_[static_cast<size_t>(index)]);
+  }
+  if (index == kPaletteForeground) return default_colors_[0];
+  if (index == kPaletteBackground) return default_colors_[1];
+  if (index == kPaletteCursor) return default_colors_[2];
+  return default_palette(index);
+}
+
+void Terminal::set_default_colors(uint32_t foreground, uint32_t background, uint32_t cursor) {
+  default_colors_[0] = foreground;
+  default_colors_[1] = background;
+  default_colors_[2] = cursor;
+  ++palette_version_;
+}
+
 void Terminal::osc_colors(int command, std::string_view rest) {
-  auto current = [&](int index) -> uint32_t {
-    if (palette_[index] >= 0) return static_cast<uint32_t>(palette_[index]);
-    if (index == 256) return 0xffffff;  // default foreground
-    if (index == 257) return 0x000000;  // default background
-    if (index == 258) return 0xffffff;  // cursor
-    return default_palette(index);
-  };
+  // Every path below may change a colour; a consumer that caches resolved colours
+  // compares this number.
+  ++palette_version_;
+  auto current = [&](int index) -> uint32_t { return palette_color(index); };
   auto report = [&](int code, int index, int osc_index) {
     uint32_t c = current(index);
     char buf[64];

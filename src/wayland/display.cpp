@@ -105,6 +105,13 @@ Result<void*> Display::bind_raw(const wl_interface& interface, uint32_t min_vers
   if (global == nullptr) {
     return make_error(log::concat("the compositor does not offer ", interface.name));
   }
+  return bind_global(*global, interface, min_version, max_supported, version_out);
+}
+
+Result<void*> Display::bind_global(const Global& global_ref, const wl_interface& interface,
+                                   uint32_t min_version, uint32_t max_supported,
+                                   uint32_t& version_out) {
+  const Global* global = &global_ref;
   // The interface's own version is the newest the generated code knows about; binding
   // past it would be a protocol error on our side.
   const uint32_t ceiling = std::min<uint32_t>(max_supported, interface.version);
@@ -145,10 +152,16 @@ void Display::on_global(void* data, wl_registry*, uint32_t name, const char* int
   auto* self = static_cast<Display*>(data);
   self->globals_.push_back(Global{name, interface, version});
   LOG_TRACE(kLog, "global ", name, ": ", interface, " v", version);
+  if (self->listener_) self->listener_(self->globals_.back(), true);
 }
 
 void Display::on_global_remove(void* data, wl_registry*, uint32_t name) {
   auto* self = static_cast<Display*>(data);
+  if (self->listener_) {
+    for (const Global& g : self->globals_) {
+      if (g.name == name) self->listener_(Global(g), false);
+    }
+  }
   std::erase_if(self->globals_, [name](const Global& g) { return g.name == name; });
   LOG_TRACE(kLog, "global ", name, " removed");
 }

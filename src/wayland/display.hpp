@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -77,15 +78,32 @@ class Display {
     return Bound<T>{static_cast<T*>(proxy.value()), version};
   }
 
+  // Binds one particular global (a second seat, an output) at the negotiated version.
+  template <typename T>
+  Result<Bound<T>> bind(const Global& global, const wl_interface& interface, uint32_t min_version,
+                        uint32_t max_supported) {
+    uint32_t version = 0;
+    Result<void*> proxy = bind_global(global, interface, min_version, max_supported, version);
+    if (!proxy) return proxy.error();
+    return Bound<T>{static_cast<T*>(proxy.value()), version};
+  }
+
+  // Told of globals that appear or go after connect() (hot-plugged seats and outputs).
+  using GlobalListener = std::function<void(const Global& global, bool added)>;
+  void set_global_listener(GlobalListener listener) { listener_ = std::move(listener); }
+
   // Flushes requests and waits until the compositor has handled them. Fails when the
   // connection is gone or the compositor reported a protocol error (which it names).
   Result<void> roundtrip();
+  // Why the connection failed, for a dispatch that returned -1.
+  Error connection_error(std::string_view during) const;
 
  private:
   Display(wl_display* display, std::string description);
   Result<void*> bind_raw(const wl_interface& interface, uint32_t min_version,
                          uint32_t max_supported, uint32_t& version_out);
-  Error connection_error(std::string_view during) const;
+  Result<void*> bind_global(const Global& global, const wl_interface& interface,
+                            uint32_t min_version, uint32_t max_supported, uint32_t& version_out);
 
   static void on_global(void* data, wl_registry* registry, uint32_t name, const char* interface,
                         uint32_t version);
@@ -95,6 +113,7 @@ class Display {
   wl_registry* registry_ = nullptr;
   std::string description_;
   std::vector<Global> globals_;
+  GlobalListener listener_;
 };
 
 }  // namespace cadence::wayland

@@ -1,0 +1,130 @@
+// PtyPane (see pty_pane.hpp).
+#include "pty/pty_pane.hpp"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/log.hpp"
+
+namespace cadence::pty {
+namespace {
+
+const log::Tag kLog{"pty"};
+
+}  // namespace
+
+Result<std::unique_ptr<PtyPane>> PtyPane::spawn(const Options& options) {
+  Result<PtyProcess> process = PtyProcess::spawn(options.spawn);
+  if (!process) return process.error();
+  std::unique_ptr<PtyPane> pane(new PtyPane(std::move(process.value()), options.terminal));
+  // A pidfd says "the program exited" as a readable descriptor, which the I/O thread's
+  // epoll can wait on; SIGCHLD would need a process-wide handler shared with whatever
+  // else the program runs.
+  pane->pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pane->process_.pid(), 0));
+  if (pane->pidfd_ < 0) {
+    return make_error(std::string("pidfd_open: ") + std::strerror(errno) +
+                      " (cadence needs Linux 5.3 or newer)");
+  }
+  return pane;
+}
+
+PtyPane::PtyPane(PtyProcess process, const vt::Terminal::Options& terminal_options)
+    : process_(std::move(process)), terminal_(terminal_options) {
+  terminal_.set_observer(this);
+}
+
+PtyPane::~PtyPane() {
+  terminal_.set_observer(nullptr);
+  if (pidfd_ >= 0) close(pidfd_);
+}
+
+bool PtyPane::write(std::string_view bytes) {
+  if (bytes.empty()) return true;
+  {
+    std::lock_guard<std::mutex> guard(write_mutex_);
+    if (exited()) return false;
+    if (write_queue_.size() - write_offset_ + bytes.size() > kMaxPendingWrite) {
+      LOG_WARN(kLog, "pane ", process_.pid(), ": ", bytes.size(),
+               " bytes refused, the program is not reading its input");
+      return false;
+    }
+    write_queue_.append(bytes);
+  }
+  if (io_waker_) io_waker_->wake();
+  return true;
+}
+
+void PtyPane::on_reply(std::string_view bytes) {
+  // On the I/O thread, under the pane lock; the I/O thread flushes after the chunk.
+  std::lock_guard<std::mutex> guard(write_mutex_);
+  if (write_queue_.size() - write_offset_ + bytes.size() <= kMaxPendingWrite) {
+    write_queue_.append(bytes);
+  }
+}
+
+Result<void> PtyPane::resize(const WindowSize& size) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    terminal_.resize(size.rows, size.cols);
+    if (size.cols > 0 && size.rows > 0) {
+      terminal_.set_cell_size_px(size.width_px / size.cols, size.height_px / size.rows);
+    }
+  }
+  dirty_.store(true, std::memory_order_release);
+  return process_.resize(size);
+}
+
+PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size) {
+  ssize_t n = ::read(process_.fd(), buffer, size);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EINTR) return ReadResult::drained;
+    // EIO: every slave descriptor is closed (the program and its children are gone).
+    return ReadResult::closed;
+  }
+  if (n == 0) return ReadResult::closed;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    terminal_.feed(std::string_view(buffer, static_cast<size_t>(n)));
+  }
+  bytes_parsed_.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+  dirty_.store(true, std::memory_order_release);
+  return static_cast<size_t>(n) == size ? ReadResult::more : ReadResult::drained;
+}
+
+bool PtyPane::has_pending_writes() {
+  std::lock_guard<std::mutex> guard(write_mutex_);
+  return write_offset_ < write_queue_.size();
+}
+
+bool PtyPane::flush_writes() {
+  std::lock_guard<std::mutex> guard(write_mutex_);
+  while (write_offset_ < write_queue_.size()) {
+    ssize_t n = ::write(process_.fd(), write_queue_.data() + write_offset_,
+                        write_queue_.size() - write_offset_);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) break;
+      // The program is gone; what it did not read is lost with it.
+      write_queue_.clear();
+      write_offset_ = 0;
+      return true;
+    }
+    write_offset_ += static_cast<size_t>(n);
+  }
+  if (write_offset_ == write_queue_.size()) {
+    write_queue_.clear();
+    write_offset_ = 0;
+    return true;
+  }
+  // Keep the queue from growing without bound at the front.
+  if (write_offset_ > (1u << 20) && write_offset_ > write_queue_.size() / 2) {
+    write_queue_.erase(0, write_offset_);
+    write_offset_ = 0;
+  }
+  return false;
+}
+
+}  // namespace cadence::pty

@@ -1,0 +1,461 @@
+// GridRenderer (see grid_renderer.hpp).
+#include "render/grid_renderer.hpp"
+
+#include <GLES3/gl3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+
+#include "base/check.hpp"
+#include "base/log.hpp"
+#include "shaders.hpp"
+
+namespace cadence::render {
+namespace {
+
+const log::Tag kLog{"render"};
+
+constexpr int kInitialCoverageAtlas = 1024;
+constexpr int kInitialColorAtlas = 512;
+
+// 0xAARRGGBB → bytes R, G, B, A in memory (what a normalised GL_UNSIGNED_BYTE vec4 reads).
+uint32_t to_gl_color(uint32_t argb) {
+  const uint32_t a = argb >> 24, r = (argb >> 16) & 0xff, g = (argb >> 8) & 0xff, b = argb & 0xff;
+  return r | (g << 8) | (b << 16) | (a << 24);
+}
+
+uint32_t with_alpha(uint32_t argb, uint32_t alpha) { return (argb & 0x00ffffffu) | (alpha << 24); }
+
+Result<GLuint> compile(GLenum type, const char* source, const char* name) {
+  GLuint shader = glCreateShader(type);
+  glShaderSource(shader, 1, &source, nullptr);
+  glCompileShader(shader);
+  GLint ok = 0;
+  glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
+  if (!ok) {
+    char log[2048] = {};
+    glGetShaderInfoLog(shader, sizeof log, nullptr, log);
+    glDeleteShader(shader);
+    return make_error(std::string("shader ") + name + " does not compile: " + log);
+  }
+  return shader;
+}
+
+Result<GLuint> link(const char* vert, const char* frag, const char* name) {
+  Result<GLuint> v = compile(GL_VERTEX_SHADER, vert, name);
+  if (!v) return v.error();
+  Result<GLuint> f = compile(GL_FRAGMENT_SHADER, frag, name);
+  if (!f) {
+    glDeleteShader(v.value());
+    return f.error();
+  }
+  GLuint program = glCreateProgram();
+  glAttachShader(program, v.value());
+  glAttachShader(program, f.value());
+  glLinkProgram(program);
+  glDeleteShader(v.value());
+  glDeleteShader(f.value());
+  GLint ok = 0;
+  glGetProgramiv(program, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    char log[2048] = {};
+    glGetProgramInfoLog(program, sizeof log, nullptr, log);
+    glDeleteProgram(program);
+    return make_error(std::string("program ") + name + " does not link: " + log);
+  }
+  return program;
+}
+
+font::FaceStyle face_style(uint16_t flags) {
+  const bool bold = flags & cell_flag::bold;
+  const bool italic = flags & cell_flag::italic;
+  if (bold && italic) return font::FaceStyle::bold_italic;
+  if (bold) return font::FaceStyle::bold;
+  if (italic) return font::FaceStyle::italic;
+  return font::FaceStyle::regular;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<GridRenderer>> GridRenderer::create(std::unique_ptr<font::FontSet> fonts) {
+  std::unique_ptr<GridRenderer> self(new GridRenderer());
+  if (Result<void> r = self->init(std::move(fonts)); !r) return r.error();
+  return self;
+}
+
+Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
+  fonts_ = std::move(fonts);
+  Result<GLuint> rect = link(shaders::kRectVert, shaders::kRectFrag, "rect");
+  if (!rect) return rect.error();
+  rect_program_ = rect.value();
+  Result<GLuint> glyph = link(shaders::kGlyphVert, shaders::kGlyphFrag, "glyph");
+  if (!glyph) return glyph.error();
+  glyph_program_ = glyph.value();
+  rect_viewport_loc_ = glGetUniformLocation(rect_program_, "u_viewport");
+  glyph_viewport_loc_ = glGetUniformLocation(glyph_program_, "u_viewport");
+  coverage_size_loc_ = glGetUniformLocation(glyph_program_, "u_coverage_size");
+  color_size_loc_ = glGetUniformLocation(glyph_program_, "u_color_size");
+  glUseProgram(glyph_program_);
+  glUniform1i(glGetUniformLocation(glyph_program_, "u_coverage"), 0);
+  glUniform1i(glGetUniformLocation(glyph_program_, "u_color"), 1);
+
+  auto rect_layout = [](GLuint vao, GLuint vbo) {
+    glBindVertexArray(vao);
+    glBindBuffer(GL_ARRAY_BUFFER, vbo);
+    const GLsizei stride = sizeof(RectInstance);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(RectInstance, x)));
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride,
+                          reinterpret_cast<void*>(offsetof(RectInstance, color)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, stride,
+                           reinterpret_cast<void*>(offsetof(RectInstance, style)));
+    for (GLuint i = 0; i < 3; ++i) glVertexAttribDivisor(i, 1);
+  };
+  glGenVertexArrays(1, &bg_vao_);
+  glGenBuffers(1, &bg_vbo_);
+  rect_layout(bg_vao_, bg_vbo_);
+  glGenVertexArrays(1, &deco_vao_);
+  glGenBuffers(1, &deco_vbo_);
+  rect_layout(deco_vao_, deco_vbo_);
+
+  glGenVertexArrays(1, &glyph_vao_);
+  glGenBuffers(1, &glyph_vbo_);
+  glBindVertexArray(glyph_vao_);
+  glBindBuffer(GL_ARRAY_BUFFER, glyph_vbo_);
+  const GLsizei stride = sizeof(GlyphInstance);
+  glEnableVertexAttribArray(0);
+  glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, stride,
+                        reinterpret_cast<void*>(offsetof(GlyphInstance, x)));
+  glEnableVertexAttribArray(1);
+  glVertexAttribPointer(1, 4, GL_UNSIGNED_SHORT, GL_FALSE, stride,
+                        reinterpret_cast<void*>(offsetof(GlyphInstance, u)));
+  glEnableVertexAttribArray(2);
+  glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride,
+                        reinterpret_cast<void*>(offsetof(GlyphInstance, color)));
+  glEnableVertexAttribArray(3);
+  glVertexAttribIPointer(3, 1, GL_UNSIGNED_INT, stride,
+                         reinterpret_cast<void*>(offsetof(GlyphInstance, flags)));
+  for (GLuint i = 0; i < 4; ++i) glVertexAttribDivisor(i, 1);
+  glBindVertexArray(0);
+
+  coverage_.rgba = false;
+  color_.rgba = true;
+  reset_atlas(coverage_, kInitialCoverageAtlas);
+  reset_atlas(color_, kInitialColorAtlas);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  if (GLenum e = glGetError(); e != GL_NO_ERROR) {
+    return make_error(log::concat("GL error 0x", std::hex, e, " setting up the renderer"));
+  }
+  return {};
+}
+
+GridRenderer::~GridRenderer() {
+  GLuint textures[] = {coverage_.texture, color_.texture};
+  glDeleteTextures(2, textures);
+  GLuint buffers[] = {bg_vbo_, glyph_vbo_, deco_vbo_};
+  glDeleteBuffers(3, buffers);
+  GLuint vaos[] = {bg_vao_, glyph_vao_, deco_vao_};
+  glDeleteVertexArrays(3, vaos);
+  if (rect_program_) glDeleteProgram(rect_program_);
+  if (glyph_program_) glDeleteProgram(glyph_program_);
+}
+
+void GridRenderer::set_fonts(std::unique_ptr<font::FontSet> fonts) {
+  fonts_ = std::move(fonts);
+  clear_glyphs();
+  reset_atlas(coverage_, coverage_.size);
+  reset_atlas(color_, color_.size);
+  atlas_reset_ = true;
+}
+
+void GridRenderer::reset_atlas(Atlas& atlas, int size) {
+  if (atlas.texture == 0) glGenTextures(1, &atlas.texture);
+  atlas.size = size;
+  atlas.packer.reset(size, size);
+  glBindTexture(GL_TEXTURE_2D, atlas.texture);
+  // 1:1 texel-to-pixel placement: nearest sampling reproduces the rasterized coverage
+  // exactly, where linear filtering would smear it at any subpixel offset.
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  if (atlas.rgba) {
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, size, size, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    stats_.color_atlas_size = size;
+  } else {
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, size, size, 0, GL_RED, GL_UNSIGNED_BYTE, nullptr);
+    stats_.coverage_atlas_size = size;
+  }
+}
+
+void GridRenderer::clear_glyphs() {
+  glyph_cache_.clear();
+  cluster_cache_.clear();
+}
+
+bool GridRenderer::place(Atlas& atlas, const font::GlyphBitmap& bitmap, AtlasEntry& entry) {
+  std::optional<font::Rect> r = atlas.packer.allocate(bitmap.width, bitmap.height);
+  if (!r) return false;
+  glBindTexture(GL_TEXTURE_2D, atlas.texture);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, r->x, r->y, bitmap.width, bitmap.height,
+                  atlas.rgba ? GL_RGBA : GL_RED, GL_UNSIGNED_BYTE, bitmap.pixels.data());
+  entry.u = static_cast<uint16_t>(r->x);
+  entry.v = static_cast<uint16_t>(r->y);
+  return true;
+}
+
+const GridRenderer::AtlasEntry* GridRenderer::glyph(char32_t cp, std::u32string_view cluster,
+                                                    uint16_t flags, int cells) {
+  const uint32_t style = static_cast<uint32_t>(face_style(flags));
+  AtlasEntry* cached = nullptr;
+  uint64_t key = 0;
+  std::u32string cluster_key;
+  if (cluster.empty()) {
+    key = uint64_t{cp} | (uint64_t{style} << 32) | (uint64_t(cells) << 36);
+    auto it = glyph_cache_.find(key);
+    if (it != glyph_cache_.end()) return &it->second;
+  } else {
+    // The cluster's code points, then style and width in one value past Unicode's range.
+    cluster_key.resize(cluster.size() + 1);
+    std::copy(cluster.begin(), cluster.end(), cluster_key.begin());
+    cluster_key.back() = static_cast<char32_t>(0x110000 + style * 4 + cells);
+    auto it = cluster_cache_.find(cluster_key);
+    if (it != cluster_cache_.end()) return &it->second;
+  }
+  const std::u32string_view text = cluster.empty() ? std::u32string_view(&cp, 1) : cluster;
+  font::GlyphBitmap bitmap = fonts_->rasterize(text, static_cast<font::FaceStyle>(style), cells);
+  ++stats_.glyphs_rasterized;
+  AtlasEntry entry;
+  entry.left = static_cast<int16_t>(bitmap.left);
+  entry.top = static_cast<int16_t>(bitmap.top);
+  entry.w = static_cast<uint16_t>(bitmap.width);
+  entry.h = static_cast<uint16_t>(bitmap.height);
+  entry.color = bitmap.color;
+  if (!bitmap.empty()) {
+    Atlas& atlas = bitmap.color ? color_ : coverage_;
+    if (bitmap.width > kMaxAtlasSize || bitmap.height > kMaxAtlasSize) {
+      entry.w = entry.h = 0;
+    } else if (!place(atlas, bitmap, entry)) {
+      // Full: grow while we may, else start over. Either way every cached position is
+      // stale, so the cache goes and the caller re-sets its rows (take_atlas_reset).
+      const int size = std::min(atlas.size * 2, kMaxAtlasSize);
+      LOG_DEBUG(kLog, atlas.rgba ? "colour" : "coverage", " atlas full at ", atlas.size, "px; now ",
+                size, "px");
+      clear_glyphs();
+      reset_atlas(atlas, size);
+      atlas_reset_ = true;
+      ++stats_.atlas_resets;
+      if (!place(atlas, bitmap, entry)) entry.w = entry.h = 0;
+    }
+  }
+  if (cluster.empty()) {
+    cached = &glyph_cache_.emplace(key, entry).first->second;
+  } else {
+    cached = &cluster_cache_.emplace(std::move(cluster_key), entry).first->second;
+  }
+  return cached;
+}
+
+void GridRenderer::set_geometry(const GridGeometry& geometry) {
+  geometry_ = geometry;
+  const size_t slots = static_cast<size_t>(geometry.rows) * geometry.cols;
+  bg_.assign(slots, RectInstance{});
+  glyphs_.assign(slots, GlyphInstance{});
+  decos_.assign(static_cast<size_t>(geometry.rows), {});
+  row_dirty_.assign(static_cast<size_t>(geometry.rows), 1);
+  decos_dirty_ = true;
+  buffers_stale_ = true;
+}
+
+void GridRenderer::set_row(int row, std::span<const GridCell> cells,
+                           std::span<const std::u32string> clusters) {
+  if (row < 0 || row >= geometry_.rows) return;
+  const font::Metrics& m = fonts_->metrics();
+  const int cols = geometry_.cols;
+  const float cw = static_cast<float>(m.cell_width);
+  const float ch = static_cast<float>(m.cell_height);
+  const float y0 = static_cast<float>(geometry_.origin_y + row * m.cell_height);
+  RectInstance* bg = bg_.data() + static_cast<size_t>(row) * cols;
+  GlyphInstance* gl = glyphs_.data() + static_cast<size_t>(row) * cols;
+  std::vector<RectInstance>& decos = decos_[static_cast<size_t>(row)];
+  if (!decos.empty()) decos_dirty_ = true;
+  decos.clear();
+  const float t = static_cast<float>(std::max(1, m.underline_thickness));
+  for (int col = 0; col < cols; ++col) {
+    const GridCell blank{};
+    const GridCell& c =
+        col < static_cast<int>(cells.size()) ? cells[static_cast<size_t>(col)] : blank;
+    const float x0 = static_cast<float>(geometry_.origin_x) + col * cw;
+    bg[col] = c.bg >> 24 ? RectInstance{x0, y0, cw, ch, to_gl_color(c.bg), 0} : RectInstance{};
+    gl[col] = GlyphInstance{};
+    if (c.width == 0) continue;  // the tail of a wide character: drawn by its head
+    uint32_t fg = c.fg;
+    if (c.flags & cell_flag::faint) fg = with_alpha(fg, (fg >> 24) / 2);
+    const bool drawn = c.cp != 0 && c.cp != U' ' && !(c.flags & cell_flag::invisible);
+    if (drawn) {
+      std::u32string_view cluster;
+      if (c.cluster > 0 && c.cluster <= clusters.size()) cluster = clusters[c.cluster - 1];
+      const AtlasEntry* e = glyph(c.cp, cluster, c.flags, std::max<int>(1, c.width));
+      if (e->w > 0) {
+        gl[col] = GlyphInstance{x0 + e->left,
+                                y0 + e->top,
+                                static_cast<float>(e->w),
+                                static_cast<float>(e->h),
+                                e->u,
+                                e->v,
+                                e->w,
+                                e->h,
+                                to_gl_color(fg),
+                                e->color ? 1u : 0u};
+      }
+    }
+    const float width = cw * std::max<int>(1, c.width);
+    const uint32_t deco_color = to_gl_color(c.underline_color >> 24 ? c.underline_color : fg);
+    const float uy = y0 + static_cast<float>(m.underline_position);
+    Underline u = c.underline;
+    if (u == Underline::none && (c.flags & cell_flag::hover_link)) u = Underline::single;
+    switch (u) {
+      case Underline::none: break;
+      case Underline::single: decos.push_back({x0, uy, width, t, deco_color, 0}); break;
+      case Underline::double_:
+        decos.push_back({x0, uy, width, t, deco_color, 0});
+        decos.push_back({x0, std::min(uy + 2 * t, y0 + ch - t), width, t, deco_color, 0});
+        break;
+      case Underline::curly:
+        decos.push_back({x0, std::min(uy - t, y0 + ch - 3 * t), width, 3 * t, deco_color, 1});
+        break;
+      case Underline::dotted: decos.push_back({x0, uy, width, t, deco_color, 2}); break;
+      case Underline::dashed: decos.push_back({x0, uy, width, t, deco_color, 3}); break;
+    }
+    if (c.flags & cell_flag::strikethrough) {
+      const float st = static_cast<float>(std::max(1, m.strikeout_thickness));
+      decos.push_back(
+          {x0, y0 + static_cast<float>(m.strikeout_position), width, st, to_gl_color(fg), 0});
+    }
+    if (c.flags & cell_flag::overline) decos.push_back({x0, y0, width, t, to_gl_color(fg), 0});
+  }
+  if (!decos.empty()) decos_dirty_ = true;
+  row_dirty_[static_cast<size_t>(row)] = 1;
+}
+
+void GridRenderer::ensure_buffers() {
+  if (buffers_stale_) {
+    glBindBuffer(GL_ARRAY_BUFFER, bg_vbo_);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(bg_.size() * sizeof(RectInstance)),
+                 bg_.data(), GL_DYNAMIC_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, glyph_vbo_);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(glyphs_.size() * sizeof(GlyphInstance)),
+                 glyphs_.data(), GL_DYNAMIC_DRAW);
+    stats_.rows_uploaded += static_cast<uint64_t>(geometry_.rows);
+    std::fill(row_dirty_.begin(), row_dirty_.end(), 0);
+    buffers_stale_ = false;
+    return;
+  }
+  // Each run of consecutive changed rows is one glBufferSubData per buffer.
+  const int rows = geometry_.rows;
+  const size_t cols = static_cast<size_t>(geometry_.cols);
+  for (int r = 0; r < rows;) {
+    if (!row_dirty_[static_cast<size_t>(r)]) {
+      ++r;
+      continue;
+    }
+    int end = r;
+    while (end < rows && row_dirty_[static_cast<size_t>(end)])
+      row_dirty_[static_cast<size_t>(end++)] = 0;
+    const size_t first = static_cast<size_t>(r) * cols;
+    const size_t count = static_cast<size_t>(end - r) * cols;
+    glBindBuffer(GL_ARRAY_BUFFER, bg_vbo_);
+    glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(first * sizeof(RectInstance)),
+                    static_cast<GLsizeiptr>(count * sizeof(RectInstance)), bg_.data() + first);
+    glBindBuffer(GL_ARRAY_BUFFER, glyph_vbo_);
+    glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(first * sizeof(GlyphInstance)),
+                    static_cast<GLsizeiptr>(count * sizeof(GlyphInstance)), glyphs_.data() + first);
+    stats_.rows_uploaded += static_cast<uint64_t>(end - r);
+    r = end;
+  }
+}
+
+void GridRenderer::draw(int width, int height, uint32_t background) {
+  glViewport(0, 0, width, height);
+  const float a = static_cast<float>(background >> 24) / 255.0f;
+  glClearColor(static_cast<float>((background >> 16) & 0xff) / 255.0f * a,
+               static_cast<float>((background >> 8) & 0xff) / 255.0f * a,
+               static_cast<float>(background & 0xff) / 255.0f * a, a);
+  glClear(GL_COLOR_BUFFER_BIT);
+  glEnable(GL_BLEND);
+  glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+  ensure_buffers();
+
+  const GLsizei slots = static_cast<GLsizei>(bg_.size());
+  const float vw = static_cast<float>(width), vh = static_cast<float>(height);
+  glUseProgram(rect_program_);
+  glUniform2f(rect_viewport_loc_, vw, vh);
+  if (slots > 0) {
+    glBindVertexArray(bg_vao_);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, slots);
+  }
+
+  glUseProgram(glyph_program_);
+  glUniform2f(glyph_viewport_loc_, vw, vh);
+  glUniform2f(coverage_size_loc_, static_cast<float>(coverage_.size),
+              static_cast<float>(coverage_.size));
+  glUniform2f(color_size_loc_, static_cast<float>(color_.size), static_cast<float>(color_.size));
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, coverage_.texture);
+  glActiveTexture(GL_TEXTURE1);
+  glBindTexture(GL_TEXTURE_2D, color_.texture);
+  if (slots > 0) {
+    glBindVertexArray(glyph_vao_);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, slots);
+  }
+
+  // Decorations and overlays are few: rebuilt and uploaded whole when they change.
+  deco_upload_.clear();
+  for (const auto& row : decos_) deco_upload_.insert(deco_upload_.end(), row.begin(), row.end());
+  for (const Overlay& o : overlays_) {
+    deco_upload_.push_back(
+        {o.x, o.y, o.width, o.height, to_gl_color(o.color), static_cast<uint32_t>(o.style)});
+  }
+  if (!deco_upload_.empty()) {
+    glUseProgram(rect_program_);
+    glBindVertexArray(deco_vao_);
+    glBindBuffer(GL_ARRAY_BUFFER, deco_vbo_);
+    const size_t bytes = deco_upload_.size() * sizeof(RectInstance);
+    if (bytes > deco_capacity_) {
+      deco_capacity_ = std::max(bytes, deco_capacity_ * 2);
+      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(deco_capacity_), nullptr,
+                   GL_DYNAMIC_DRAW);
+    }
+    glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), deco_upload_.data());
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(deco_upload_.size()));
+  }
+  decos_dirty_ = false;
+  glBindVertexArray(0);
+}
+
+std::vector<uint8_t> GridRenderer::read_pixels(int width, int height) const {
+  std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 4);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  // GL's origin is the bottom-left; images are top-down. Colours are premultiplied.
+  const size_t stride = static_cast<size_t>(width) * 4;
+  std::vector<uint8_t> out(pixels.size());
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* src = pixels.data() + static_cast<size_t>(height - 1 - y) * stride;
+    uint8_t* dst = out.data() + static_cast<size_t>(y) * stride;
+    for (size_t i = 0; i < stride; i += 4) {
+      const uint8_t a = src[i + 3];
+      for (int k = 0; k < 3; ++k) {
+        dst[i + k] = a == 0 ? 0 : static_cast<uint8_t>(std::min(255, src[i + k] * 255 / a));
+      }
+      dst[i + 3] = a;
+    }
+  }
+  return out;
+}
+
+}  // namespace cadence::render

@@ -1,0 +1,180 @@
+// The cell renderer: a grid of cells drawn with OpenGL ES 3 in three instanced draws.
+//
+// The grid is kept on the GPU as fixed slots: every cell owns one background slot and one
+// glyph slot at a known offset, so a changed row is one glBufferSubData of its own slots
+// and an unchanged row costs nothing. Empty slots (default background, blank cell) are
+// zero-sized rectangles the rasteriser drops. A frame is then: clear to the default
+// background, one draw of all backgrounds, one draw of all glyphs, one draw of the
+// decorations (underlines, strikethrough, overline) and overlays (cursor, title bar).
+//
+// Glyphs come from the font layer (render/font) as bitmaps and live in two atlas
+// textures, 8-bit coverage for text and RGBA for colour emoji. When an atlas is full it
+// grows (to kMaxAtlasSize), and past that it is emptied and refilled: the renderer then
+// re-rasterizes only what is on screen, which callers see as every row needing an update.
+//
+// The renderer never reads the terminal: the UI hands it resolved cells (GridCell) for the
+// rows that changed. It owns GL objects and must be used on the thread whose context is
+// current.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+#include "render/font/atlas_packer.hpp"
+#include "render/font/font_set.hpp"
+
+namespace cadence::render {
+
+// Colours are 0xAARRGGBB.
+inline constexpr uint32_t kOpaque = 0xff000000u;
+
+namespace cell_flag {
+inline constexpr uint16_t bold = 1 << 0;
+inline constexpr uint16_t italic = 1 << 1;
+inline constexpr uint16_t faint = 1 << 2;
+inline constexpr uint16_t strikethrough = 1 << 3;
+inline constexpr uint16_t overline = 1 << 4;
+inline constexpr uint16_t invisible = 1 << 5;
+inline constexpr uint16_t hover_link = 1 << 6;  // hyperlink under the pointer: underlined
+}  // namespace cell_flag
+
+enum class Underline : uint8_t { none = 0, single, double_, curly, dotted, dashed };
+
+// One cell, resolved: colours final (palette, inverse, selection and cursor applied).
+struct GridCell {
+  char32_t cp = 0;  // 0 or ' ': nothing to draw; >= 0x40000000: see clusters
+  uint32_t fg = 0;
+  uint32_t bg = 0;  // 0 (transparent): the window background shows
+  uint32_t underline_color = 0;
+  uint16_t flags = 0;
+  Underline underline = Underline::none;
+  uint8_t width = 1;     // 2: wide, the next cell is its tail (width 0)
+  uint32_t cluster = 0;  // index+1 into the row's cluster list, 0 = none
+};
+
+struct Overlay {
+  enum class Style : uint32_t { solid = 0, curly = 1, dotted = 2, dashed = 3, hollow = 4 };
+  float x = 0, y = 0, width = 0, height = 0;  // pixels
+  uint32_t color = 0;
+  Style style = Style::solid;
+};
+
+struct GridGeometry {
+  int rows = 0;
+  int cols = 0;
+  int origin_x = 0;  // pixels from the framebuffer's top-left to the grid's
+  int origin_y = 0;
+};
+
+struct RendererStats {
+  uint64_t rows_uploaded = 0;
+  uint64_t glyphs_rasterized = 0;
+  uint64_t atlas_resets = 0;
+  int coverage_atlas_size = 0;
+  int color_atlas_size = 0;
+};
+
+inline constexpr int kMaxAtlasSize = 4096;
+
+class GridRenderer {
+ public:
+  static Result<std::unique_ptr<GridRenderer>> create(std::unique_ptr<font::FontSet> fonts);
+  ~GridRenderer();
+  GridRenderer(const GridRenderer&) = delete;
+  GridRenderer& operator=(const GridRenderer&) = delete;
+
+  const font::Metrics& metrics() const { return fonts_->metrics(); }
+  font::FontSet& fonts() { return *fonts_; }
+  // A new font (size or scale changed): the atlases are emptied; every row must be set again.
+  void set_fonts(std::unique_ptr<font::FontSet> fonts);
+
+  // Sets the grid shape; every row must be set again afterwards.
+  void set_geometry(const GridGeometry& geometry);
+  const GridGeometry& geometry() const { return geometry_; }
+
+  // Replaces one row's cells. `clusters` holds the code points of multi-code-point
+  // cells (GridCell::cluster - 1 indexes it).
+  void set_row(int row, std::span<const GridCell> cells,
+               std::span<const std::u32string> clusters = {});
+  void set_overlays(std::vector<Overlay> overlays) { overlays_ = std::move(overlays); }
+
+  // True once after the atlas was emptied: callers must set every row again.
+  bool take_atlas_reset() { return std::exchange(atlas_reset_, false); }
+
+  // Draws into the current framebuffer of size width×height.
+  void draw(int width, int height, uint32_t background);
+  // Reads back the framebuffer just drawn (RGBA, top row first, straight alpha).
+  std::vector<uint8_t> read_pixels(int width, int height) const;
+
+  const RendererStats& stats() const { return stats_; }
+
+ private:
+  GridRenderer() = default;
+  Result<void> init(std::unique_ptr<font::FontSet> fonts);
+
+  struct RectInstance {
+    float x, y, w, h;
+    uint32_t color;  // 0xAARRGGBB, uploaded as BGRA-normalised bytes
+    uint32_t style;
+  };
+  struct GlyphInstance {
+    float x, y, w, h;
+    uint16_t u, v, uw, vh;
+    uint32_t color;
+    uint32_t flags;
+  };
+  struct AtlasEntry {
+    int16_t left = 0, top = 0;
+    uint16_t u = 0, v = 0, w = 0, h = 0;
+    bool color = false;
+  };
+  struct Atlas {
+    unsigned texture = 0;
+    int size = 0;
+    bool rgba = false;
+    font::AtlasPacker packer{1, 1};
+  };
+
+  const AtlasEntry* glyph(char32_t cp, std::u32string_view cluster, uint16_t flags, int cells);
+  bool place(Atlas& atlas, const font::GlyphBitmap& bitmap, AtlasEntry& entry);
+  void reset_atlas(Atlas& atlas, int size);
+  void clear_glyphs();
+  void ensure_buffers();
+
+  std::unique_ptr<font::FontSet> fonts_;
+  GridGeometry geometry_;
+  unsigned rect_program_ = 0;
+  unsigned glyph_program_ = 0;
+  int rect_viewport_loc_ = -1;
+  int glyph_viewport_loc_ = -1;
+  int coverage_size_loc_ = -1;
+  int color_size_loc_ = -1;
+  unsigned bg_vao_ = 0, bg_vbo_ = 0;
+  unsigned glyph_vao_ = 0, glyph_vbo_ = 0;
+  unsigned deco_vao_ = 0, deco_vbo_ = 0;
+  size_t deco_capacity_ = 0;
+
+  std::vector<RectInstance> bg_;                  // rows*cols slots
+  std::vector<GlyphInstance> glyphs_;             // rows*cols slots
+  std::vector<std::vector<RectInstance>> decos_;  // per row
+  std::vector<RectInstance> deco_upload_;
+  std::vector<Overlay> overlays_;
+  std::vector<uint8_t> row_dirty_;  // per row: its slots must be uploaded
+  bool decos_dirty_ = true;
+  bool buffers_stale_ = true;  // the buffers must be reallocated (geometry changed)
+
+  Atlas coverage_;
+  Atlas color_;
+  std::unordered_map<uint64_t, AtlasEntry> glyph_cache_;
+  std::unordered_map<std::u32string, AtlasEntry> cluster_cache_;
+  bool atlas_reset_ = false;
+  RendererStats stats_;
+};
+
+}  // namespace cadence::render

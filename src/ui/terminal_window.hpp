@@ -1,0 +1,42 @@
+// The terminal window: one Wayland window showing one local pane.
+//
+// TerminalWindow wires the layers together and owns the one decision that makes cadence
+// what it is: when to paint (see "Frame pacing" in terminal_window.cpp). Everything else
+// here is plumbing: keys become bytes for the pty (ui/key_encoder), pointer events become
+// selections or mouse reports, the clipboard and primary selection move text in and out,
+// the window's size and scale become the pty's rows and columns.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "render/font/font_set.hpp"
+#include "ui/view.hpp"
+
+namespace cadence::ui {
+
+struct WindowConfig {
+  std::vector<std::string> command;  // empty: the user's shell
+  render::font::FontSpec font;
+  std::string title = "cadence";
+  std::string app_id = "cadence";
+  bool hold = false;            // keep the window open after the program exits
+  std::string screenshot_path;  // where SIGUSR1 and Ctrl+Shift+S save the next frame
+  std::string stats_path;       // frame counters written at exit and on SIGUSR2 (JSON)
+  bool cursor_blink = false;
+  size_t scrollback_lines = 10000;
+  int padding = 2;  // logical pixels around the grid
+  ColorScheme colors;
+  // Frame pacing safety net: a frame callback that has not arrived after this long is
+  // given up on (the window may be hidden) and painting resumes.
+  int watchdog_ms = 1000;
+  // Synchronized output (DEC mode 2026) holds painting at most this long.
+  int sync_timeout_ms = 150;
+};
+
+// Runs the window until it closes; returns the exit status for `cadence` (the program's
+// status when it exited, 1 when the window could not be created).
+int run_terminal_window(const WindowConfig& config);
+
+}  // namespace cadence::ui

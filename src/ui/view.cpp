@@ -1,0 +1,298 @@
+// TerminalView (see view.hpp).
+#include "ui/view.hpp"
+
+#include <algorithm>
+
+namespace cadence::ui {
+namespace {
+
+constexpr uint32_t kOpaque = 0xff000000u;
+
+// Packed scrollback text is valid UTF-8 written by the core; decode it to code points.
+void decode_utf8(std::string_view s, std::u32string& out) {
+  out.clear();
+  for (size_t i = 0; i < s.size();) {
+    const uint8_t b = static_cast<uint8_t>(s[i]);
+    char32_t cp;
+    size_t n;
+    if (b < 0x80) {
+      cp = b;
+      n = 1;
+    } else if ((b >> 5) == 6) {
+      cp = b & 0x1f;
+      n = 2;
+    } else if ((b >> 4) == 14) {
+      cp = b & 0x0f;
+      n = 3;
+    } else {
+      cp = b & 0x07;
+      n = 4;
+    }
+    for (size_t k = 1; k < n && i + k < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<uint8_t>(s[i + k]) & 0x3f);
+    }
+    out.push_back(cp);
+    i += n;
+  }
+}
+
+render::Underline underline_of(vt::UnderlineStyle u) {
+  switch (u) {
+    case vt::UnderlineStyle::none: return render::Underline::none;
+    case vt::UnderlineStyle::single: return render::Underline::single;
+    case vt::UnderlineStyle::double_: return render::Underline::double_;
+    case vt::UnderlineStyle::curly: return render::Underline::curly;
+    case vt::UnderlineStyle::dotted: return render::Underline::dotted;
+    case vt::UnderlineStyle::dashed: return render::Underline::dashed;
+  }
+  return render::Underline::none;
+}
+
+}  // namespace
+
+void TerminalView::scroll_by(const vt::Terminal& terminal, int lines) {
+  const int max_offset = static_cast<int>(terminal.scrollback_size());
+  const int before = offset_;
+  offset_ = std::clamp(offset_ + lines, 0, terminal.is_alt_screen() ? 0 : max_offset);
+  anchored_total_ = terminal.history_total();
+  if (offset_ != before) invalidate();
+}
+
+void TerminalView::scroll_to_bottom() {
+  if (offset_ == 0) return;
+  offset_ = 0;
+  invalidate();
+}
+
+StableRow TerminalView::stable_row_at(const vt::Terminal& terminal, int view_row) const {
+  return StableRow(static_cast<int64_t>(terminal.history_total()) + view_row - offset_);
+}
+
+uint32_t TerminalView::color_of(const vt::Terminal& t, vt::Color c, bool foreground) const {
+  switch (c.kind()) {
+    case vt::Color::Kind::none: {
+      int index = foreground != reverse_video_ ? vt::kPaletteForeground : vt::kPaletteBackground;
+      return t.palette_color(index) | kOpaque;
+    }
+    case vt::Color::Kind::indexed: return t.palette_color(c.index()) | kOpaque;
+    case vt::Color::Kind::rgb:
+      return kOpaque | (uint32_t{c.r()} << 16) | (uint32_t{c.g()} << 8) | c.b();
+  }
+  return kOpaque;
+}
+
+void TerminalView::resolve(const vt::Terminal& t, const vt::Style& style, render::GridCell& cell,
+                           bool selected) const {
+  uint32_t fg = color_of(t, style.fg, true);
+  uint32_t bg = color_of(t, style.bg, false);
+  bool default_bg = style.bg.is_default() && !reverse_video_;
+  if (style.has(vt::attr::inverse)) {
+    std::swap(fg, bg);
+    default_bg = false;
+  }
+  if (selected) {
+    fg = colors_.selection_foreground;
+    bg = colors_.selection_background;
+    default_bg = false;
+  }
+  cell.fg = fg;
+  // The default background is left to the clear colour: fewer rectangles to draw.
+  cell.bg = default_bg ? 0 : bg;
+  cell.underline_color =
+      style.underline_color.is_default() ? 0 : color_of(t, style.underline_color, true);
+  uint16_t flags = 0;
+  if (style.has(vt::attr::bold)) flags |= render::cell_flag::bold;
+  if (style.has(vt::attr::italic)) flags |= render::cell_flag::italic;
+  if (style.has(vt::attr::faint)) flags |= render::cell_flag::faint;
+  if (style.has(vt::attr::strikethrough)) flags |= render::cell_flag::strikethrough;
+  if (style.has(vt::attr::overline)) flags |= render::cell_flag::overline;
+  if (style.has(vt::attr::invisible)) flags |= render::cell_flag::invisible;
+  cell.flags = flags;
+  cell.underline = underline_of(style.underline);
+}
+
+void TerminalView::copy_screen_row(const vt::Terminal& t, const vt::Line& line, ViewRow& out,
+                                   StableRow stable, const SelectionQuery* selection) {
+  out.cells.resize(static_cast<size_t>(cols_));
+  out.clusters.clear();
+  const bool any_selection = selection && !selection->empty();
+  const int n = std::min<int>(cols_, static_cast<int>(line.cells.size()));
+  vt::StyleId last_style = 0xffff;
+  bool last_selected = false;
+  render::GridCell resolved;
+  for (int c = 0; c < cols_; ++c) {
+    render::GridCell& g = out.cells[static_cast<size_t>(c)];
+    const vt::Cell cell = c < n ? line.cells[static_cast<size_t>(c)] : vt::Cell{};
+    const bool selected = any_selection && selection->contains(stable, c);
+    // Runs of one style are the common case: resolve once per run.
+    if (cell.style != last_style || selected != last_selected) {
+      resolve(t, t.style(cell.style), resolved, selected);
+      last_style = cell.style;
+      last_selected = selected;
+    }
+    g = resolved;
+    g.width = cell.width;
+    g.cluster = 0;
+    if (cell.is_cluster()) {
+      const std::u32string& cps = t.cluster(cell.cp);
+      g.cp = cps.empty() ? U'\uFFFD' : cps[0];
+      if (cps.size() > 1) {
+        out.clusters.push_back(cps);
+        g.cluster = static_cast<uint32_t>(out.clusters.size());
+      }
+    } else {
+      g.cp = cell.cp;
+    }
+  }
+}
+
+void TerminalView::copy_history_row(const vt::Terminal& t, const vt::PackedLine& line, ViewRow& out,
+                                    StableRow stable, const SelectionQuery* selection) {
+  out.cells.assign(static_cast<size_t>(cols_), render::GridCell{});
+  out.clusters.clear();
+  const bool any_selection = selection && !selection->empty();
+  render::GridCell blank;
+  resolve(t, vt::Style{}, blank, false);
+  int col = 0;
+  std::u32string cps;
+  line.for_each_cell([&](std::string_view text, uint8_t width, const vt::Style& style) {
+    if (col >= cols_) return;
+    render::GridCell& g = out.cells[static_cast<size_t>(col)];
+    resolve(t, style, g, any_selection && selection->contains(stable, col));
+    g.width = width == 0 ? 1 : width;
+    decode_utf8(text, cps);
+    g.cp = cps.empty() ? 0 : cps[0];
+    if (cps.size() > 1) {
+      out.clusters.push_back(cps);
+      g.cluster = static_cast<uint32_t>(out.clusters.size());
+    }
+    if (width == 2 && col + 1 < cols_) {
+      render::GridCell& tail = out.cells[static_cast<size_t>(col + 1)];
+      tail = g;
+      tail.width = 0;
+      tail.cp = 0;
+      tail.cluster = 0;
+    }
+    col += width == 2 ? 2 : 1;
+  });
+  for (int c = col; c < cols_; ++c) {
+    render::GridCell& g = out.cells[static_cast<size_t>(c)];
+    g = blank;
+    if (any_selection && selection->contains(stable, c)) resolve(t, vt::Style{}, g, true);
+  }
+}
+
+int TerminalView::snapshot(const vt::Terminal& t, const SelectionQuery* selection, bool focused,
+                           bool cursor_blink_on) {
+  const int rows = t.rows();
+  if (rows != static_cast<int>(rows_.size()) || t.cols() != cols_) {
+    rows_.assign(static_cast<size_t>(rows), ViewRow{});
+    cols_ = t.cols();
+    all_dirty_ = true;
+  }
+  if (t.palette_version() != palette_version_ || t.modes().reverse_video != reverse_video_) {
+    palette_version_ = t.palette_version();
+    reverse_video_ = t.modes().reverse_video;
+    all_dirty_ = true;
+  }
+  if (t.is_alt_screen() && offset_ != 0) {
+    offset_ = 0;
+    all_dirty_ = true;
+  }
+  if (offset_ > 0) {
+    // Output scrolled lines into history: follow the text, not the position.
+    const uint64_t total = t.history_total();
+    offset_ += static_cast<int>(total - anchored_total_);
+    anchored_total_ = total;
+    offset_ = std::min<int>(offset_, static_cast<int>(t.scrollback_size()));
+  }
+  background_ = color_of(t, vt::Color(), false);
+
+  // The cursor.
+  CursorView cursor;
+  cursor.focused = focused;
+  cursor.shape = t.cursor_shape();
+  cursor.row = t.cursor().row + offset_;
+  cursor.col = std::min(t.cursor().col, cols_ - 1);
+  cursor.visible = t.modes().cursor_visible && cursor.row < rows && cursor_blink_on;
+  if (cursor.visible) {
+    const vt::Line& l = t.line(Row(t.cursor().row));
+    if (cursor.col < static_cast<int>(l.cells.size()) &&
+        l.cells[static_cast<size_t>(cursor.col)].width == 2) {
+      cursor.width = 2;
+    }
+  }
+  const int block_row =
+      cursor.visible && cursor.shape == vt::CursorShape::block && focused ? cursor.row : -1;
+  if (block_row != cursor_row_shown_ || cursor.col != cursor_.col) {
+    if (cursor_row_shown_ >= 0 && cursor_row_shown_ < rows) {
+      rows_[static_cast<size_t>(cursor_row_shown_)].stable = -1;
+    }
+    if (block_row >= 0) rows_[static_cast<size_t>(block_row)].stable = -1;
+  }
+  cursor_ = cursor;
+
+  int copied = 0;
+  const int64_t total = static_cast<int64_t>(t.history_total());
+  const int64_t history = static_cast<int64_t>(t.scrollback_size());
+  for (int r = 0; r < rows; ++r) {
+    ViewRow& row = rows_[static_cast<size_t>(r)];
+    const int screen_row = r - offset_;
+    const int64_t stable = total + screen_row;
+    if (screen_row >= 0) {
+      const vt::Line& line = t.line(Row(screen_row));
+      if (!all_dirty_ && row.stable == stable && row.version == line.version) continue;
+      copy_screen_row(t, line, row, StableRow(stable), selection);
+      row.version = line.version;
+    } else {
+      const int64_t index = history + screen_row;
+      if (index < 0) {
+        row.cells.assign(static_cast<size_t>(cols_), render::GridCell{});
+        row.stable = stable;
+        row.changed = true;
+        ++copied;
+        continue;
+      }
+      const vt::PackedLine& line = t.scrollback_line(static_cast<size_t>(index));
+      if (!all_dirty_ && row.stable == stable && row.version == line.version()) continue;
+      copy_history_row(t, line, row, StableRow(stable), selection);
+      row.version = line.version();
+    }
+    row.stable = stable;
+    row.changed = true;
+    ++copied;
+  }
+  if (block_row >= 0 && block_row < rows) {
+    // The block cursor is drawn as its cell in reverse: cursor colour behind, the
+    // background colour in front.
+    ViewRow& row = rows_[static_cast<size_t>(block_row)];
+    for (int k = 0; k < cursor.width && cursor.col + k < cols_; ++k) {
+      render::GridCell& g = row.cells[static_cast<size_t>(cursor.col + k)];
+      g.bg = t.palette_color(vt::kPaletteCursor) | kOpaque;
+      g.fg = background_;
+    }
+    row.stable = -1;  // re-copied whenever the cursor moves away
+    row.changed = true;
+  }
+  cursor_row_shown_ = block_row;
+  all_dirty_ = false;
+  return copied;
+}
+
+void TerminalView::apply(render::GridRenderer& renderer) {
+  for (size_t r = 0; r < rows_.size(); ++r) {
+    ViewRow& row = rows_[r];
+    if (!row.changed) continue;
+    renderer.set_row(static_cast<int>(r), row.cells, row.clusters);
+    row.changed = false;
+  }
+}
+
+void TerminalView::apply_all(render::GridRenderer& renderer) {
+  for (size_t r = 0; r < rows_.size(); ++r) {
+    renderer.set_row(static_cast<int>(r), rows_[r].cells, rows_[r].clusters);
+    rows_[r].changed = false;
+  }
+}
+
+}  // namespace cadence::ui

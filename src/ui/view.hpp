@@ -1,0 +1,114 @@
+// What a pane shows: the rows in view (live screen or scrolled back), resolved to
+// colours, and which of them changed since the renderer last got them.
+//
+// snapshot() is the first phase of the two-phase snapshot (DESIGN.md): it runs under the
+// pane's lock and only copies, resolving each changed row's cells into render::GridCell
+// (colours, inverse, selection, cursor applied). apply() is the second phase, outside
+// the lock: it hands those rows to the renderer, which rasterizes and uploads.
+//
+// A row is copied again only when what it shows changed: each view row remembers the
+// stable row and version it last showed. Whatever changes the look of every row (a
+// scroll of the view, a new palette, focus, the selection) calls invalidate().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/units.hpp"
+#include "render/grid_renderer.hpp"
+#include "vt/terminal.hpp"
+
+namespace cadence::ui {
+
+struct ColorScheme {
+  uint32_t foreground = 0xffd8d8d8;
+  uint32_t background = 0xff181818;
+  uint32_t cursor = 0xffd8d8d8;
+  uint32_t selection_foreground = 0xff181818;
+  uint32_t selection_background = 0xffa0c8f0;
+};
+
+// Answers "is this cell selected?" for the snapshot; implemented by the selection.
+class SelectionQuery {
+ public:
+  virtual ~SelectionQuery() = default;
+  virtual bool empty() const = 0;
+  virtual bool contains(StableRow row, int col) const = 0;
+};
+
+struct CursorView {
+  bool visible = false;  // on screen, in view, not hidden by DECTCEM
+  int row = 0;           // view row
+  int col = 0;
+  int width = 1;
+  vt::CursorShape shape = vt::CursorShape::block;
+  bool focused = true;
+};
+
+class TerminalView {
+ public:
+  explicit TerminalView(ColorScheme colors = {}) : colors_(colors) {}
+
+  const ColorScheme& colors() const { return colors_; }
+  void set_colors(const ColorScheme& colors) {
+    colors_ = colors;
+    invalidate();
+  }
+
+  // Everything must be copied again.
+  void invalidate() { all_dirty_ = true; }
+
+  // Scrollback position: 0 is the live screen, N shows N lines of history above it.
+  // While scrolled back the view stays on the same text as output arrives.
+  int scroll_offset() const { return offset_; }
+  void scroll_by(const vt::Terminal& terminal, int lines);  // positive: back in history
+  void scroll_to_bottom();
+  // The stable row shown at a view row (for selection and hyperlinks).
+  StableRow stable_row_at(const vt::Terminal& terminal, int view_row) const;
+
+  // Phase one, under the pane lock. Returns the number of rows copied.
+  int snapshot(const vt::Terminal& terminal, const SelectionQuery* selection, bool focused,
+               bool cursor_blink_on);
+  // Phase two, outside the lock.
+  void apply(render::GridRenderer& renderer);
+  // Hands every row to the renderer again (after an atlas reset).
+  void apply_all(render::GridRenderer& renderer);
+
+  const CursorView& cursor() const { return cursor_; }
+  uint32_t background() const { return background_; }
+  // The text rows showed at the last snapshot (tests and debugging).
+  int rows() const { return static_cast<int>(rows_.size()); }
+
+ private:
+  struct ViewRow {
+    std::vector<render::GridCell> cells;
+    std::vector<std::u32string> clusters;
+    int64_t stable = -1;
+    uint64_t version = 0;
+    bool changed = false;
+  };
+  void copy_screen_row(const vt::Terminal& t, const vt::Line& line, ViewRow& out, StableRow stable,
+                       const SelectionQuery* selection);
+  void copy_history_row(const vt::Terminal& t, const vt::PackedLine& line, ViewRow& out,
+                        StableRow stable, const SelectionQuery* selection);
+  void resolve(const vt::Terminal& t, const vt::Style& style, render::GridCell& cell,
+               bool selected) const;
+  uint32_t color_of(const vt::Terminal& t, vt::Color c, bool foreground) const;
+
+  ColorScheme colors_;
+  std::vector<ViewRow> rows_;
+  int cols_ = 0;
+  int offset_ = 0;
+  // While scrolled back: the history_total() at the time, so new output moves offset_.
+  uint64_t anchored_total_ = 0;
+  bool all_dirty_ = true;
+  uint64_t palette_version_ = ~0ull;
+  bool reverse_video_ = false;
+  CursorView cursor_;
+  int cursor_row_shown_ = -1;
+  uint32_t background_ = 0;
+};
+
+}  // namespace cadence::ui

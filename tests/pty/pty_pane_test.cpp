@@ -1,0 +1,127 @@
+// A local pane on the I/O thread: real programs on real ptys, output parsed into the
+// terminal, writes queued without blocking, exit noticed through the pidfd.
+#include "pty/pty_pane.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/epoll.h>
+
+#include <chrono>
+
+#include "pty/io_thread.hpp"
+
+namespace cadence::pty {
+namespace {
+
+class PaneFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    loop_ = EventLoop::create().value();
+    waker_ = Waker::create().value();
+    ASSERT_TRUE(loop_->add(waker_->fd(), EPOLLIN, [this](uint32_t) {
+      waker_->acknowledge();
+      ++wakeups_;
+    }));
+    io_ = IoThread::start(*waker_).value();
+  }
+  void TearDown() override {
+    if (pane_) io_->remove(pane_.get());
+    io_.reset();
+  }
+  void spawn(std::vector<std::string> argv) {
+    PtyPane::Options o;
+    o.spawn.argv = std::move(argv);
+    o.terminal.rows = 5;
+    o.terminal.cols = 40;
+    pane_ = PtyPane::spawn(o).value();
+    io_->add(pane_.get());
+  }
+  // Runs the GUI side until `done` holds (checked after each wake-up) or 10 s pass.
+  template <typename F>
+  bool run_until(F done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      if (!loop_->dispatch(100)) return false;
+    }
+    return done();
+  }
+  std::string row(int r) {
+    std::lock_guard<std::mutex> guard(pane_->mutex());
+    return pane_->terminal().row_text(Row(r));
+  }
+
+  std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<Waker> waker_;
+  std::unique_ptr<IoThread> io_;
+  std::unique_ptr<PtyPane> pane_;
+  int wakeups_ = 0;
+};
+
+TEST_F(PaneFixture, OutputIsParsedAndExitStatusReported) {
+  spawn({"sh", "-c", "printf 'hello\\r\\nworld'; exit 7"});
+  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  EXPECT_EQ(pane_->exit_status(), 7);
+  EXPECT_EQ(row(0), "hello");
+  EXPECT_EQ(row(1), "world");
+  EXPECT_TRUE(pane_->take_dirty());
+  EXPECT_GE(wakeups_, 1);
+  EXPECT_FALSE(pane_->write("late")) << "writing to a program that exited must fail";
+}
+
+TEST_F(PaneFixture, KeysReachTheProgramAndItsEchoComesBack) {
+  spawn({"cat"});
+  ASSERT_TRUE(pane_->write("abc\r"));
+  ASSERT_TRUE(run_until([&] { return row(0) == "abc" && row(1) == "abc"; }))
+      << "row 0 " << row(0) << ", row 1 " << row(1);
+  ASSERT_TRUE(pane_->write("\x04"));  // EOF at the start of a line: cat exits
+  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  EXPECT_EQ(pane_->exit_status(), 0);
+}
+
+TEST_F(PaneFixture, LargeWriteIsQueuedNotBlocking) {
+  // In raw mode the pty passes bytes through; 2 MB is far beyond the pty's buffer, so a
+  // blocking write would hang here until the program had read it all.
+  spawn({"sh", "-c", "stty raw -echo; printf 'ready\\r\\n'; head -c 2000000 | wc -c | tr -d ' '"});
+  ASSERT_TRUE(run_until([&] { return row(0) == "ready"; }));
+  const std::string big(2000000, 'a');
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(pane_->write(big));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  EXPECT_EQ(row(1), "2000000");
+}
+
+TEST_F(PaneFixture, RepliesToQueriesGoBackToTheProgram) {
+  // DSR 6 (cursor position report): the terminal answers on the I/O thread; the program
+  // reads the answer from its input.
+  spawn({"sh", "-c",
+         "stty raw -echo; printf 'ab\\033[6n'; r=$(dd bs=1 count=6 2>/dev/null); "
+         "printf '\\r\\n%s' \"$r\" | tr -d '\\033'"});
+  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  EXPECT_EQ(row(1), "[1;3R");
+}
+
+TEST_F(PaneFixture, ResizeReachesTheProgram) {
+  spawn({"sh", "-c", "read x; stty size"});
+  ASSERT_TRUE(pane_->resize(WindowSize{3, 33, 330, 60}));
+  ASSERT_TRUE(pane_->write("\r"));
+  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  std::lock_guard<std::mutex> guard(pane_->mutex());
+  EXPECT_EQ(pane_->terminal().rows(), 3);
+  EXPECT_EQ(pane_->terminal().cols(), 33);
+  EXPECT_EQ(pane_->terminal().row_text(Row(1)), "3 33");
+}
+
+TEST_F(PaneFixture, WriteQueueHasALimit) {
+  spawn({"sleep", "5"});
+  const std::string chunk(1 << 20, 'x');
+  size_t accepted = 0;
+  while (pane_->write(chunk)) {
+    accepted += chunk.size();
+    ASSERT_LE(accepted, kMaxPendingWrite);
+  }
+  EXPECT_GE(accepted + chunk.size(), kMaxPendingWrite - (1u << 20));
+}
+
+}  // namespace
+}  // namespace cadence::pty
