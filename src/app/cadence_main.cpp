@@ -64,6 +64,8 @@ constexpr OptionSpec kOptions[] = {
      [](Options& o, std::string_view) { o.window.hold = true; }},
     {'\0', "scrollback", "LINES", "lines of history kept (default 10000)",
      [](Options& o, std::string_view v) { o.scrollback = v; }},
+    {'\0', "csd", nullptr, "draw the title bar and borders even if the compositor would",
+     [](Options& o, std::string_view) { o.window.client_side_decorations = true; }},
     {'\0', "cursor-blink", nullptr, "blink the cursor when the program asks for it",
      [](Options& o, std::string_view) { o.window.cursor_blink = true; }},
     {'\0', "screenshot", "FILE", "where SIGUSR1 and Ctrl+Shift+S save the next frame (PNG)",

@@ -122,24 +122,30 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
   glGenBuffers(1, &deco_vbo_);
   rect_layout(deco_vao_, deco_vbo_);
 
+  auto glyph_layout = [](GLuint vao, GLuint vbo) {
+    glBindVertexArray(vao);
+    glBindBuffer(GL_ARRAY_BUFFER, vbo);
+    const GLsizei stride = sizeof(GlyphInstance);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(GlyphInstance, x)));
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 4, GL_UNSIGNED_SHORT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(GlyphInstance, u)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride,
+                          reinterpret_cast<void*>(offsetof(GlyphInstance, color)));
+    glEnableVertexAttribArray(3);
+    glVertexAttribIPointer(3, 1, GL_UNSIGNED_INT, stride,
+                           reinterpret_cast<void*>(offsetof(GlyphInstance, flags)));
+    for (GLuint i = 0; i < 4; ++i) glVertexAttribDivisor(i, 1);
+  };
   glGenVertexArrays(1, &glyph_vao_);
   glGenBuffers(1, &glyph_vbo_);
-  glBindVertexArray(glyph_vao_);
-  glBindBuffer(GL_ARRAY_BUFFER, glyph_vbo_);
-  const GLsizei stride = sizeof(GlyphInstance);
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, stride,
-                        reinterpret_cast<void*>(offsetof(GlyphInstance, x)));
-  glEnableVertexAttribArray(1);
-  glVertexAttribPointer(1, 4, GL_UNSIGNED_SHORT, GL_FALSE, stride,
-                        reinterpret_cast<void*>(offsetof(GlyphInstance, u)));
-  glEnableVertexAttribArray(2);
-  glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride,
-                        reinterpret_cast<void*>(offsetof(GlyphInstance, color)));
-  glEnableVertexAttribArray(3);
-  glVertexAttribIPointer(3, 1, GL_UNSIGNED_INT, stride,
-                         reinterpret_cast<void*>(offsetof(GlyphInstance, flags)));
-  for (GLuint i = 0; i < 4; ++i) glVertexAttribDivisor(i, 1);
+  glyph_layout(glyph_vao_, glyph_vbo_);
+  glGenVertexArrays(1, &text_vao_);
+  glGenBuffers(1, &text_vbo_);
+  glyph_layout(text_vao_, text_vbo_);
   glBindVertexArray(0);
 
   coverage_.rgba = false;
@@ -157,10 +163,10 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
 GridRenderer::~GridRenderer() {
   GLuint textures[] = {coverage_.texture, color_.texture};
   glDeleteTextures(2, textures);
-  GLuint buffers[] = {bg_vbo_, glyph_vbo_, deco_vbo_};
-  glDeleteBuffers(3, buffers);
-  GLuint vaos[] = {bg_vao_, glyph_vao_, deco_vao_};
-  glDeleteVertexArrays(3, vaos);
+  GLuint buffers[] = {bg_vbo_, glyph_vbo_, deco_vbo_, text_vbo_};
+  glDeleteBuffers(4, buffers);
+  GLuint vaos[] = {bg_vao_, glyph_vao_, deco_vao_, text_vao_};
+  glDeleteVertexArrays(4, vaos);
   if (rect_program_) glDeleteProgram(rect_program_);
   if (glyph_program_) glDeleteProgram(glyph_program_);
 }
@@ -435,6 +441,30 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(deco_upload_.size()));
   }
   decos_dirty_ = false;
+
+  if (!overlay_text_.empty()) {
+    text_upload_.clear();
+    for (const OverlayGlyph& g : overlay_text_) {
+      const AtlasEntry* e = glyph(g.cp, {}, g.flags, 1);
+      if (e->w == 0) continue;
+      text_upload_.push_back({g.x + e->left, g.y + e->top, static_cast<float>(e->w),
+                              static_cast<float>(e->h), e->u, e->v, e->w, e->h,
+                              to_gl_color(g.color), e->color ? 1u : 0u});
+    }
+    if (!text_upload_.empty()) {
+      glUseProgram(glyph_program_);
+      glBindVertexArray(text_vao_);
+      glBindBuffer(GL_ARRAY_BUFFER, text_vbo_);
+      const size_t bytes = text_upload_.size() * sizeof(GlyphInstance);
+      if (bytes > text_capacity_) {
+        text_capacity_ = std::max(bytes, text_capacity_ * 2);
+        glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(text_capacity_), nullptr,
+                     GL_DYNAMIC_DRAW);
+      }
+      glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), text_upload_.data());
+      glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(text_upload_.size()));
+    }
+  }
   glBindVertexArray(0);
 }
 

@@ -65,6 +65,15 @@ struct Overlay {
   Style style = Style::solid;
 };
 
+// A glyph drawn outside the grid (the client-side title bar's text), at pixel x, y (the
+// top-left of its cell).
+struct OverlayGlyph {
+  float x = 0, y = 0;
+  char32_t cp = 0;
+  uint32_t color = 0;
+  uint16_t flags = 0;
+};
+
 struct GridGeometry {
   int rows = 0;
   int cols = 0;
@@ -103,6 +112,8 @@ class GridRenderer {
   void set_row(int row, std::span<const GridCell> cells,
                std::span<const std::u32string> clusters = {});
   void set_overlays(std::vector<Overlay> overlays) { overlays_ = std::move(overlays); }
+  // Drawn after the overlays, so text sits on a title bar drawn as an overlay.
+  void set_overlay_text(std::vector<OverlayGlyph> glyphs) { overlay_text_ = std::move(glyphs); }
 
   // True once after the atlas was emptied: callers must set every row again.
   bool take_atlas_reset() { return std::exchange(atlas_reset_, false); }
@@ -165,6 +176,10 @@ class GridRenderer {
   std::vector<std::vector<RectInstance>> decos_;  // per row
   std::vector<RectInstance> deco_upload_;
   std::vector<Overlay> overlays_;
+  std::vector<OverlayGlyph> overlay_text_;
+  std::vector<GlyphInstance> text_upload_;
+  unsigned text_vao_ = 0, text_vbo_ = 0;
+  size_t text_capacity_ = 0;
   std::vector<uint8_t> row_dirty_;  // per row: its slots must be uploaded
   bool decos_dirty_ = true;
   bool buffers_stale_ = true;  // the buffers must be reallocated (geometry changed)

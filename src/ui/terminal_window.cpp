@@ -158,6 +158,15 @@ class TerminalWindow final : public wayland::WindowListener,
   void paste(wayland::SelectionKind kind);
   void send_to_program(std::string_view bytes);
   std::pair<int, int> cell_at(double x, double y) const;
+  // Client-side decorations: the title bar's height in buffer pixels (0 without), its
+  // overlays, and what a press at a logical position does.
+  int title_bar_px() const;
+  void draw_decorations(std::vector<render::Overlay>& overlays,
+                        std::vector<render::OverlayGlyph>& text) const;
+  enum class DecorationHit { none, move, close, maximize, minimize, resize };
+  DecorationHit hit_decoration(double x, double y, uint32_t& edges) const;
+  bool decoration_pointer(const wayland::PointerInput& p);
+  void update_hover(int col, int row);
   void write_stats() const;
   void request_screenshot();
 
@@ -181,6 +190,8 @@ class TerminalWindow final : public wayland::WindowListener,
 
   TerminalView view_;
   Selection selection_;
+  std::string title_;
+  bool csd_ = false;
   double font_pt_ = 0;
   int buffer_width_ = 0;
   int buffer_height_ = 0;
@@ -329,6 +340,8 @@ Result<void> TerminalWindow::init() {
   if (!io) return io.error();
   io_ = std::move(io.value());
   io_->add(pane_.get());
+  title_ = config_.title;
+  csd_ = config_.client_side_decorations || window_->client_side_decorations();
   // The first configure may have arrived during Window::create's roundtrip.
   if (window_->configured()) on_configure(window_->width(), window_->height(), window_->states());
   return {};
@@ -379,7 +392,7 @@ void TerminalWindow::on_configure(int width, int height, const wayland::WindowSt
     // Our choice: 80x24 cells.
     const int pad = static_cast<int>(std::lround(config_.padding * scale));
     width = static_cast<int>(std::ceil((80 * m.cell_width + 2 * pad) / scale));
-    height = static_cast<int>(std::ceil((24 * m.cell_height + 2 * pad) / scale));
+    height = static_cast<int>(std::ceil((24 * m.cell_height + 2 * pad + title_bar_px()) / scale));
     window_->set_size(width, height);
   }
   (void)states;
@@ -393,7 +406,8 @@ void TerminalWindow::resize_grid() {
   const auto& m = renderer_->metrics();
   const int pad = static_cast<int>(std::lround(config_.padding * window_->scale()));
   const int cols = std::max(2, (bw - 2 * pad) / std::max(1, m.cell_width));
-  const int rows = std::max(1, (bh - 2 * pad) / std::max(1, m.cell_height));
+  const int bar = title_bar_px();
+  const int rows = std::max(1, (bh - 2 * pad - bar) / std::max(1, m.cell_height));
   if (bw != buffer_width_ || bh != buffer_height_) {
     buffer_width_ = bw;
     buffer_height_ = bh;
@@ -421,7 +435,7 @@ void TerminalWindow::resize_grid() {
   g.rows = rows;
   g.cols = cols;
   g.origin_x = pad;
-  g.origin_y = pad;
+  g.origin_y = pad + bar;
   renderer_->set_geometry(g);
   view_.invalidate();
 }
@@ -538,7 +552,11 @@ void TerminalWindow::on_pane() {
     events = pane_->take_events();
     if (events.title_changed) title = pane_->terminal().title();
   }
-  if (events.title_changed) window_->set_title(title.empty() ? config_.title : title);
+  if (events.title_changed) {
+    title_ = title.empty() ? config_.title : title;
+    window_->set_title(title_);
+    if (csd_) dirty_ = true;
+  }
   if (events.bells > 0 && !focused_) window_->request_attention();
   for (auto& [targets, text] : events.clipboard) {
     const bool primary =
@@ -623,12 +641,20 @@ void TerminalWindow::paint() {
       overlays.push_back({x, y + h - thick, w, thick, color, render::Overlay::Style::solid});
     }
   }
+  std::vector<render::OverlayGlyph> text;
+  if (csd_) draw_decorations(overlays, text);
   renderer_->set_overlays(std::move(overlays));
+  renderer_->set_overlay_text(std::move(text));
 
   if (!eglMakeCurrent(egl_->display(), egl_surface_, egl_surface_, egl_->context())) {
     LOG_ERROR(kLog, "eglMakeCurrent: ", render::egl_error_name(eglGetError()));
   }
   renderer_->draw(buffer_width_, buffer_height_, view_.background());
+  if (renderer_->take_atlas_reset()) {
+    // The title bar's glyphs emptied the atlas while drawing: rows go again next frame.
+    view_.apply_all(*renderer_);
+    dirty_ = true;
+  }
   if (screenshot_pending_) {
     screenshot_pending_ = false;
     std::vector<uint8_t> pixels = renderer_->read_pixels(buffer_width_, buffer_height_);
@@ -813,8 +839,17 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
     pointer_x_ = p.x;
     pointer_y_ = p.y;
   }
-  if (p.kind == Kind::enter || p.kind == Kind::leave) return;
+  if (p.kind == Kind::leave) {
+    if (view_.hover_link() != 0) {
+      view_.set_hover_link(0);
+      mark_dirty();
+    }
+    return;
+  }
+  if (csd_ && decoration_pointer(p)) return;
+  if (p.kind == Kind::enter) return;
   const auto [col, row] = cell_at(pointer_x_, pointer_y_);
+  if (p.kind == Kind::motion) update_hover(col, row);
   vt::Modes modes;
   bool alt_screen = false;
   StableRow stable(0);
@@ -919,6 +954,133 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
     view_.invalidate();
     mark_dirty();
   }
+}
+
+// ---- client-side decorations
+
+constexpr int kTitleBarLogical = 24;
+constexpr int kResizeEdgeLogical = 6;
+constexpr uint32_t kTitleBarColor = 0xff2e2e2e;
+constexpr uint32_t kTitleTextColor = 0xffe0e0e0;
+constexpr uint32_t kCloseColor = 0xffc0392b;
+
+int TerminalWindow::title_bar_px() const {
+  if (!csd_ || !window_) return 0;
+  return static_cast<int>(std::lround(kTitleBarLogical * window_->scale()));
+}
+
+void TerminalWindow::draw_decorations(std::vector<render::Overlay>& overlays,
+                                      std::vector<render::OverlayGlyph>& text) const {
+  using Style = render::Overlay::Style;
+  const float bar = static_cast<float>(title_bar_px());
+  const float w = static_cast<float>(buffer_width_);
+  const float h = static_cast<float>(buffer_height_);
+  const float line = std::max(1.0f, static_cast<float>(std::lround(window_->scale())));
+  overlays.push_back({0, 0, w, bar, kTitleBarColor, Style::solid});
+  // A one-pixel frame, so the window's edge shows where the resize handles are.
+  overlays.push_back({0, 0, w, h, kTitleBarColor, Style::hollow});
+  // Buttons from the right: close, maximize, minimize; icons drawn as rectangles.
+  const float icon = std::round(bar * 0.4f);
+  const float inset = std::round((bar - icon) / 2);
+  overlays.push_back({w - bar, 0, bar, bar, kCloseColor, Style::solid});
+  const float cx = w - bar + inset, cy = inset;
+  overlays.push_back({cx, cy + icon / 2 - line / 2, icon, line, kTitleTextColor, Style::solid});
+  overlays.push_back({cx + icon / 2 - line / 2, cy, line, icon, kTitleTextColor, Style::solid});
+  overlays.push_back({w - 2 * bar + inset, inset, icon, icon, kTitleTextColor, Style::hollow});
+  overlays.push_back(
+      {w - 3 * bar + inset, inset + icon - line, icon, line, kTitleTextColor, Style::solid});
+  // The title, as far as it fits before the buttons.
+  const auto& m = renderer_->metrics();
+  const float y = std::max(0.0f, std::round((bar - static_cast<float>(m.cell_height)) / 2));
+  float x = std::round(bar / 3);
+  const float limit = w - 3 * bar - static_cast<float>(m.cell_width);
+  std::u32string title;
+  for (size_t i = 0; i < title_.size();) {
+    const unsigned char b = static_cast<unsigned char>(title_[i]);
+    const int n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
+    char32_t cp = n == 1 ? b : b & (0x7f >> n);
+    for (int k = 1; k < n && i + k < title_.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(title_[i + k]) & 0x3f);
+    }
+    title.push_back(cp);
+    i += static_cast<size_t>(n);
+  }
+  for (char32_t cp : title) {
+    if (x > limit) break;
+    text.push_back({x, y, cp, kTitleTextColor, 0});
+    x += static_cast<float>(m.cell_width);
+  }
+}
+
+TerminalWindow::DecorationHit TerminalWindow::hit_decoration(double lx, double ly,
+                                                             uint32_t& edges) const {
+  const double scale = window_->scale();
+  const double x = lx * scale, y = ly * scale;
+  const double edge = kResizeEdgeLogical * scale;
+  edges = 0;
+  if (!window_->states().maximized && !window_->states().fullscreen) {
+    if (y < edge) edges |= 1;  // top
+    if (y >= buffer_height_ - edge) edges |= 2;
+    if (x < edge) edges |= 4;  // left
+    if (x >= buffer_width_ - edge) edges |= 8;
+    if (edges) return DecorationHit::resize;
+  }
+  const double bar = title_bar_px();
+  if (y >= bar) return DecorationHit::none;
+  if (x >= buffer_width_ - bar) return DecorationHit::close;
+  if (x >= buffer_width_ - 2 * bar) return DecorationHit::maximize;
+  if (x >= buffer_width_ - 3 * bar) return DecorationHit::minimize;
+  return DecorationHit::move;
+}
+
+bool TerminalWindow::decoration_pointer(const wayland::PointerInput& p) {
+  using Kind = wayland::PointerInput::Kind;
+  uint32_t edges = 0;
+  const DecorationHit hit = hit_decoration(pointer_x_, pointer_y_, edges);
+  if (p.kind == Kind::motion || p.kind == Kind::enter) {
+    static const char* const kEdgeCursors[16] = {
+        "text",       "top_side",         "bottom_side",        nullptr,
+        "left_side",  "top_left_corner",  "bottom_left_corner", nullptr,
+        "right_side", "top_right_corner", "bottom_right_corner"};
+    const char* shape = hit == DecorationHit::none     ? "text"
+                        : hit == DecorationHit::resize ? kEdgeCursors[edges & 15]
+                                                       : "default";
+    seats_->set_cursor_shape(shape ? shape : "default");
+    return hit != DecorationHit::none && !selecting_;
+  }
+  if (p.kind != Kind::button || hit == DecorationHit::none) return false;
+  if (!p.pressed) return true;
+  if (p.button != 0) return true;
+  switch (hit) {
+    case DecorationHit::close: on_close(); break;
+    case DecorationHit::maximize: window_->set_maximized(!window_->states().maximized); break;
+    case DecorationHit::minimize: window_->set_minimized(); break;
+    case DecorationHit::move: window_->begin_move(seats_->active_seat(), p.serial); break;
+    case DecorationHit::resize:
+      window_->begin_resize(seats_->active_seat(), p.serial, edges);
+      break;
+    case DecorationHit::none: break;
+  }
+  return true;
+}
+
+void TerminalWindow::update_hover(int col, int row) {
+  uint32_t link = 0;
+  {
+    std::lock_guard<std::mutex> guard(pane_->mutex());
+    const vt::Terminal& t = pane_->terminal();
+    const int screen_row = row - view_.scroll_offset();
+    if (screen_row >= 0 && screen_row < t.rows()) {
+      const vt::Line& line = t.line(Row(screen_row));
+      if (col < static_cast<int>(line.cells.size())) {
+        link = t.style(line.cells[static_cast<size_t>(col)].style).link;
+      }
+    }
+  }
+  if (link == view_.hover_link()) return;
+  view_.set_hover_link(link);
+  seats_->set_cursor_shape(link ? "pointer" : "text");
+  mark_dirty();
 }
 
 void TerminalWindow::write_stats() const {

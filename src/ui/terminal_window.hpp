@@ -27,6 +27,9 @@ struct WindowConfig {
   bool cursor_blink = false;
   size_t scrollback_lines = 10000;
   int padding = 2;  // logical pixels around the grid
+  // Draw a title bar and resize edges ourselves even when the compositor would decorate
+  // the window (without xdg-decoration cadence does this anyway).
+  bool client_side_decorations = false;
   ColorScheme colors;
   // Frame pacing safety net: a frame callback that has not arrived after this long is
   // given up on (the window may be hidden) and painting resumes.

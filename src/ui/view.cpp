@@ -107,6 +107,7 @@ void TerminalView::resolve(const vt::Terminal& t, const vt::Style& style, render
   if (style.has(vt::attr::strikethrough)) flags |= render::cell_flag::strikethrough;
   if (style.has(vt::attr::overline)) flags |= render::cell_flag::overline;
   if (style.has(vt::attr::invisible)) flags |= render::cell_flag::invisible;
+  if (hover_link_ != 0 && style.link == hover_link_) flags |= render::cell_flag::hover_link;
   cell.flags = flags;
   cell.underline = underline_of(style.underline);
 }

@@ -76,6 +76,14 @@ class TerminalView {
   // Hands every row to the renderer again (after an atlas reset).
   void apply_all(render::GridRenderer& renderer);
 
+  // The OSC 8 hyperlink under the pointer (0: none): its cells are drawn underlined.
+  void set_hover_link(uint32_t link) {
+    if (link == hover_link_) return;
+    hover_link_ = link;
+    invalidate();
+  }
+  uint32_t hover_link() const { return hover_link_; }
+
   const CursorView& cursor() const { return cursor_; }
   uint32_t background() const { return background_; }
   // The text rows showed at the last snapshot (tests and debugging).
@@ -109,6 +117,7 @@ class TerminalView {
   CursorView cursor_;
   int cursor_row_shown_ = -1;
   uint32_t background_ = 0;
+  uint32_t hover_link_ = 0;
 };
 
 }  // namespace cadence::ui

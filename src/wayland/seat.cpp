@@ -100,6 +100,7 @@ Seats::~Seats() {
     wl_seat_release(s->proxy);
   }
   if (cursor_surface_) wl_surface_destroy(cursor_surface_);
+  if (cursor_compositor_) wl_compositor_destroy(cursor_compositor_);
   if (cursor_theme_) wl_cursor_theme_destroy(cursor_theme_);
   if (shm_) wl_shm_destroy(shm_);
   if (compose_) xkb_compose_state_unref(compose_);
@@ -376,10 +377,14 @@ void Seats::apply_cursor(Seat* seat, uint32_t serial) {
     if (const char* s = std::getenv("XCURSOR_SIZE")) size = std::max(8, std::atoi(s));
     cursor_theme_ = wl_cursor_theme_load(theme, size * cursor_scale_, shm_);
     if (!cursor_theme_) return;
-    cursor_surface_ = wl_compositor_create_surface(
-        display_.bind<wl_compositor>(wl_compositor_interface, 4, 5).value().proxy);
+    auto compositor = display_.bind<wl_compositor>(wl_compositor_interface, 4, 5);
+    if (!compositor) return;
+    cursor_compositor_ = compositor.value().proxy;
+    cursor_surface_ = wl_compositor_create_surface(cursor_compositor_);
   }
-  const char* fallbacks[] = {cursor_shape_.c_str(), "xterm", "text", "left_ptr", "default"};
+  const bool hand = cursor_shape_ == "pointer";
+  const char* fallbacks[] = {cursor_shape_.c_str(), hand ? "hand2" : "xterm",
+                             hand ? "hand1" : "text", "left_ptr", "default"};
   wl_cursor* cursor = nullptr;
   for (const char* n : fallbacks) {
     cursor = wl_cursor_theme_get_cursor(cursor_theme_, n);

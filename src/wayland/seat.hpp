@@ -21,6 +21,7 @@ struct wl_seat;
 struct wl_keyboard;
 struct wl_pointer;
 struct wl_surface;
+struct wl_compositor;
 struct wl_shm;
 struct wl_array;
 struct wl_cursor_theme;
@@ -156,6 +157,7 @@ class Seats {
 
   wl_shm* shm_ = nullptr;
   wl_cursor_theme* cursor_theme_ = nullptr;
+  wl_compositor* cursor_compositor_ = nullptr;
   wl_surface* cursor_surface_ = nullptr;
   std::string cursor_shape_ = "text";
   int cursor_scale_ = 1;

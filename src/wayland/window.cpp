@@ -235,6 +235,24 @@ void Window::prepare_commit() {
   }
 }
 
+void Window::begin_move(wl_seat* seat, uint32_t serial) {
+  if (seat) xdg_toplevel_move(toplevel_, seat, serial);
+}
+
+void Window::begin_resize(wl_seat* seat, uint32_t serial, uint32_t edges) {
+  if (seat) xdg_toplevel_resize(toplevel_, seat, serial, edges);
+}
+
+void Window::set_maximized(bool maximized) {
+  if (maximized) {
+    xdg_toplevel_set_maximized(toplevel_);
+  } else {
+    xdg_toplevel_unset_maximized(toplevel_);
+  }
+}
+
+void Window::set_minimized() { xdg_toplevel_set_minimized(toplevel_); }
+
 void Window::request_attention() {
   if (!activation_) return;
   // A token asked for by ourselves and handed straight back: sway and others mark the

@@ -28,6 +28,7 @@ struct wl_array;
 struct wl_callback;
 struct wl_compositor;
 struct wl_output;
+struct wl_seat;
 struct wl_surface;
 struct xdg_surface;
 struct xdg_toplevel;
@@ -114,6 +115,13 @@ class Window {
   // acknowledgement, the buffer scale or viewport for the current size. Call right before
   // eglSwapBuffers (which commits).
   void prepare_commit();
+
+  // Client-side decoration actions, started by a pointer press (seat and its serial).
+  void begin_move(wl_seat* seat, uint32_t serial);
+  // edges: XDG_TOPLEVEL_RESIZE_EDGE_* (top 1, bottom 2, left 4, right 8, or sums).
+  void begin_resize(wl_seat* seat, uint32_t serial, uint32_t edges);
+  void set_maximized(bool maximized);
+  void set_minimized();
 
   // Asks the compositor to draw attention to the window (urgency), via xdg-activation.
   void request_attention();
