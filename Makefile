@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 MESON_FLAGS ?=
 
-.PHONY: all deps build run test unit conformance integration bench asan fuzz format format-check install clean
+.PHONY: all deps build run test unit conformance integration bench bench-deps bench-terminals asan fuzz format format-check install clean
 
 all: build
 
@@ -32,8 +32,19 @@ conformance: build
 integration: build
 	meson test -C $(BUILD) --num-processes 1 --print-errorlogs --suite integration
 
-bench: build
+# Google benchmarks, then cadence side by side with foot, alacritty and kitty
+# (bench/terminals.py, docs/benchmarks.md). BENCH_ARGS passes options to the latter.
+BENCH_ARGS ?=
+
+bench: build bench-deps
 	@bench/run.sh $(BUILD)
+	@bench/terminals.py --cadence $(BUILD)/src/app/cadence $(BENCH_ARGS)
+
+bench-deps:
+	@.ci/install-deps.sh --bench
+
+bench-terminals: build bench-deps
+	@bench/terminals.py --cadence $(BUILD)/src/app/cadence $(BENCH_ARGS)
 
 # Address and undefined-behaviour sanitizers over the unit tests.
 asan: deps

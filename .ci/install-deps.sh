@@ -4,6 +4,8 @@
 #
 #   .ci/install-deps.sh           build + run + test dependencies
 #   .ci/install-deps.sh --build   only what building needs
+#   .ci/install-deps.sh --bench   all of the above, plus the terminals bench/terminals.py
+#                                 compares cadence with (make bench)
 set -euo pipefail
 
 build_pkgs=(
@@ -21,9 +23,16 @@ test_pkgs=(
   procps util-linux psmisc
   fonts-noto-color-emoji fonts-wqy-microhei
 )
+# foot is already a test dependency.
+bench_pkgs=(alacritty kitty)
 
 pkgs=("${build_pkgs[@]}")
-[ "${1:-}" = "--build" ] || pkgs+=("${test_pkgs[@]}")
+case "${1:-}" in
+  --build) ;;
+  --bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  "") pkgs+=("${test_pkgs[@]}") ;;
+  *) echo "usage: $0 [--build | --bench]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
