@@ -13,7 +13,7 @@ def constant_name(path):
     stem = os.path.basename(path)
     if stem.endswith(".glsl"):
         stem = stem[: -len(".glsl")]
-    return "k" + "".join(part.capitalize() for part in stem.replace("-", ".").split("."))
+    return "k" + "".join(part.capitalize() for part in stem.replace("-", ".").replace("_", ".").split("."))
 
 
 def main():

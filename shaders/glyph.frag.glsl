@@ -1,23 +1,17 @@
 #version 300 es
-// Text is coverage times the text colour; colour glyphs are drawn as they are
-// (premultiplied RGBA in the atlas), dimmed only by the colour's alpha (faint).
+// Text: coverage times the text colour. texelFetch, not texture(): glyphs are drawn at
+// exactly their rasterized size, so no filtering is needed, and with a software
+// rasterizer skipping the sampler's normalisation and filtering is most of this shader.
 precision mediump float;
 
-uniform sampler2D u_coverage;
-uniform sampler2D u_color;
+uniform sampler2D u_atlas;
 
-in vec2 v_uv;
+in vec2 v_texel;
 in vec4 v_color;
-flat in uint v_flags;
 
 out vec4 frag;
 
 void main() {
-  if ((v_flags & 1u) != 0u) {
-    frag = texture(u_color, v_uv) * v_color.a;
-  } else {
-    float coverage = texture(u_coverage, v_uv).r;
-    float a = coverage * v_color.a;
-    frag = vec4(v_color.rgb * a, a);
-  }
+  float a = texelFetch(u_atlas, ivec2(v_texel), 0).r * v_color.a;
+  frag = vec4(v_color.rgb * a, a);
 }

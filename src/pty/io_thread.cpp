@@ -59,10 +59,17 @@ void IoThread::remove(PtyPane* pane) {
 
 void IoThread::run() {
   while (!stop_.load()) {
-    Result<int> r = loop_->dispatch(-1);
+    // History that scrolled off during a burst of output is packed once the output
+    // pauses (PtyPane::compact_history); until then the loop sleeps without a timeout.
+    bool unpacked = false;
+    for (PtyPane* p : panes_) unpacked = unpacked || p->history_unpacked_;
+    Result<int> r = loop_->dispatch(unpacked ? kCompactAfterMs : -1);
     if (!r) {
       LOG_ERROR(kLog, "I/O thread stops: ", r.error().message);
       return;
+    }
+    if (r.value() == 0) {
+      for (PtyPane* p : panes_) p->compact_history();
     }
   }
 }

@@ -28,6 +28,8 @@ namespace cadence::pty {
 
 inline constexpr size_t kReadChunk = 64 * 1024;
 inline constexpr int kReadsPerWakeup = 4;
+// Output quiet for this long: the history it scrolled off is packed.
+inline constexpr int kCompactAfterMs = 250;
 
 class IoThread {
  public:

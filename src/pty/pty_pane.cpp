@@ -88,10 +88,18 @@ PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size) {
   {
     std::lock_guard<std::mutex> guard(mutex_);
     terminal_.feed(std::string_view(buffer, static_cast<size_t>(n)));
+    history_unpacked_ = terminal_.unpacked_history() > 0;
   }
   bytes_parsed_.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
   dirty_.store(true, std::memory_order_release);
   return static_cast<size_t>(n) == size ? ReadResult::more : ReadResult::drained;
+}
+
+void PtyPane::compact_history() {
+  if (!history_unpacked_) return;
+  std::lock_guard<std::mutex> guard(mutex_);
+  terminal_.compact_history();
+  history_unpacked_ = false;
 }
 
 bool PtyPane::has_pending_writes() {

@@ -98,6 +98,7 @@ class PtyPane : private vt::TerminalObserver {
   // Writes what the pty accepts; true when the queue is empty afterwards.
   bool flush_writes();
   bool has_pending_writes();
+  void compact_history();
 
   PtyProcess process_;
   int pidfd_ = -1;
@@ -114,6 +115,7 @@ class PtyPane : private vt::TerminalObserver {
   std::atomic<bool> exited_{false};
   int exit_status_ = 0;
   std::atomic<uint64_t> bytes_parsed_{0};
+  bool history_unpacked_ = false;  // I/O thread only
 
   // Set by IoThread::add: who to poke after output, and after a write was queued.
   Waker* gui_waker_ = nullptr;

@@ -92,13 +92,16 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
   Result<GLuint> glyph = link(shaders::kGlyphVert, shaders::kGlyphFrag, "glyph");
   if (!glyph) return glyph.error();
   glyph_program_ = glyph.value();
+  Result<GLuint> color = link(shaders::kGlyphVert, shaders::kColorGlyphFrag, "color glyph");
+  if (!color) return color.error();
+  color_program_ = color.value();
   rect_viewport_loc_ = glGetUniformLocation(rect_program_, "u_viewport");
   glyph_viewport_loc_ = glGetUniformLocation(glyph_program_, "u_viewport");
-  coverage_size_loc_ = glGetUniformLocation(glyph_program_, "u_coverage_size");
-  color_size_loc_ = glGetUniformLocation(glyph_program_, "u_color_size");
-  glUseProgram(glyph_program_);
-  glUniform1i(glGetUniformLocation(glyph_program_, "u_coverage"), 0);
-  glUniform1i(glGetUniformLocation(glyph_program_, "u_color"), 1);
+  color_viewport_loc_ = glGetUniformLocation(color_program_, "u_viewport");
+  for (GLuint program : {glyph_program_, color_program_}) {
+    glUseProgram(program);
+    glUniform1i(glGetUniformLocation(program, "u_atlas"), 0);
+  }
 
   auto rect_layout = [](GLuint vao, GLuint vbo) {
     glBindVertexArray(vao);
@@ -135,10 +138,7 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
     glEnableVertexAttribArray(2);
     glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride,
                           reinterpret_cast<void*>(offsetof(GlyphInstance, color)));
-    glEnableVertexAttribArray(3);
-    glVertexAttribIPointer(3, 1, GL_UNSIGNED_INT, stride,
-                           reinterpret_cast<void*>(offsetof(GlyphInstance, flags)));
-    for (GLuint i = 0; i < 4; ++i) glVertexAttribDivisor(i, 1);
+    for (GLuint i = 0; i < 3; ++i) glVertexAttribDivisor(i, 1);
   };
   glGenVertexArrays(1, &glyph_vao_);
   glGenBuffers(1, &glyph_vbo_);
@@ -146,6 +146,9 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
   glGenVertexArrays(1, &text_vao_);
   glGenBuffers(1, &text_vbo_);
   glyph_layout(text_vao_, text_vbo_);
+  glGenVertexArrays(1, &color_vao_);
+  glGenBuffers(1, &color_vbo_);
+  glyph_layout(color_vao_, color_vbo_);
   glBindVertexArray(0);
 
   coverage_.rgba = false;
@@ -163,12 +166,13 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
 GridRenderer::~GridRenderer() {
   GLuint textures[] = {coverage_.texture, color_.texture};
   glDeleteTextures(2, textures);
-  GLuint buffers[] = {bg_vbo_, glyph_vbo_, deco_vbo_, text_vbo_};
-  glDeleteBuffers(4, buffers);
-  GLuint vaos[] = {bg_vao_, glyph_vao_, deco_vao_, text_vao_};
-  glDeleteVertexArrays(4, vaos);
-  if (rect_program_) glDeleteProgram(rect_program_);
-  if (glyph_program_) glDeleteProgram(glyph_program_);
+  GLuint buffers[] = {bg_vbo_, glyph_vbo_, deco_vbo_, text_vbo_, color_vbo_};
+  glDeleteBuffers(5, buffers);
+  GLuint vaos[] = {bg_vao_, glyph_vao_, deco_vao_, text_vao_, color_vao_};
+  glDeleteVertexArrays(5, vaos);
+  for (GLuint program : {rect_program_, glyph_program_, color_program_}) {
+    if (program) glDeleteProgram(program);
+  }
 }
 
 void GridRenderer::set_fonts(std::unique_ptr<font::FontSet> fonts) {
@@ -273,6 +277,7 @@ void GridRenderer::set_geometry(const GridGeometry& geometry) {
   bg_.assign(slots, RectInstance{});
   glyphs_.assign(slots, GlyphInstance{});
   decos_.assign(static_cast<size_t>(geometry.rows), {});
+  color_glyphs_.assign(static_cast<size_t>(geometry.rows), {});
   row_dirty_.assign(static_cast<size_t>(geometry.rows), 1);
   decos_dirty_ = true;
   buffers_stale_ = true;
@@ -289,8 +294,10 @@ void GridRenderer::set_row(int row, std::span<const GridCell> cells,
   RectInstance* bg = bg_.data() + static_cast<size_t>(row) * cols;
   GlyphInstance* gl = glyphs_.data() + static_cast<size_t>(row) * cols;
   std::vector<RectInstance>& decos = decos_[static_cast<size_t>(row)];
-  if (!decos.empty()) decos_dirty_ = true;
+  std::vector<GlyphInstance>& colors = color_glyphs_[static_cast<size_t>(row)];
+  if (!decos.empty() || !colors.empty()) decos_dirty_ = true;
   decos.clear();
+  colors.clear();
   const float t = static_cast<float>(std::max(1, m.underline_thickness));
   for (int col = 0; col < cols; ++col) {
     const GridCell blank{};
@@ -308,16 +315,20 @@ void GridRenderer::set_row(int row, std::span<const GridCell> cells,
       if (c.cluster > 0 && c.cluster <= clusters.size()) cluster = clusters[c.cluster - 1];
       const AtlasEntry* e = glyph(c.cp, cluster, c.flags, std::max<int>(1, c.width));
       if (e->w > 0) {
-        gl[col] = GlyphInstance{x0 + e->left,
-                                y0 + e->top,
-                                static_cast<float>(e->w),
-                                static_cast<float>(e->h),
-                                e->u,
-                                e->v,
-                                e->w,
-                                e->h,
-                                to_gl_color(fg),
-                                e->color ? 1u : 0u};
+        const GlyphInstance g{x0 + e->left,
+                              y0 + e->top,
+                              static_cast<float>(e->w),
+                              static_cast<float>(e->h),
+                              e->u,
+                              e->v,
+                              e->w,
+                              e->h,
+                              to_gl_color(fg)};
+        if (e->color) {
+          colors.push_back(g);
+        } else {
+          gl[col] = g;
+        }
       }
     }
     const float width = cw * std::max<int>(1, c.width);
@@ -345,7 +356,7 @@ void GridRenderer::set_row(int row, std::span<const GridCell> cells,
     }
     if (c.flags & cell_flag::overline) decos.push_back({x0, y0, width, t, to_gl_color(fg), 0});
   }
-  if (!decos.empty()) decos_dirty_ = true;
+  if (!decos.empty() || !colors.empty()) decos_dirty_ = true;
   row_dirty_[static_cast<size_t>(row)] = 1;
 }
 
@@ -406,21 +417,30 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, slots);
   }
 
+  glActiveTexture(GL_TEXTURE0);
   glUseProgram(glyph_program_);
   glUniform2f(glyph_viewport_loc_, vw, vh);
-  glUniform2f(coverage_size_loc_, static_cast<float>(coverage_.size),
-              static_cast<float>(coverage_.size));
-  glUniform2f(color_size_loc_, static_cast<float>(color_.size), static_cast<float>(color_.size));
-  glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, coverage_.texture);
-  glActiveTexture(GL_TEXTURE1);
-  glBindTexture(GL_TEXTURE_2D, color_.texture);
   if (slots > 0) {
     glBindVertexArray(glyph_vao_);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, slots);
   }
 
-  // Decorations and overlays are few: rebuilt and uploaded whole when they change.
+  // Colour glyphs, decorations and overlays are few: gathered and uploaded whole.
+  if (decos_dirty_) {
+    color_upload_.clear();
+    for (const auto& row : color_glyphs_) {
+      color_upload_.insert(color_upload_.end(), row.begin(), row.end());
+    }
+  }
+  if (!color_upload_.empty()) {
+    glUseProgram(color_program_);
+    glUniform2f(color_viewport_loc_, vw, vh);
+    glBindTexture(GL_TEXTURE_2D, color_.texture);
+    draw_stream(color_vao_, color_vbo_, color_capacity_, color_upload_.data(), color_upload_.size(),
+                sizeof(GlyphInstance));
+  }
+
   deco_upload_.clear();
   for (const auto& row : decos_) deco_upload_.insert(deco_upload_.end(), row.begin(), row.end());
   for (const Overlay& o : overlays_) {
@@ -429,16 +449,8 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
   }
   if (!deco_upload_.empty()) {
     glUseProgram(rect_program_);
-    glBindVertexArray(deco_vao_);
-    glBindBuffer(GL_ARRAY_BUFFER, deco_vbo_);
-    const size_t bytes = deco_upload_.size() * sizeof(RectInstance);
-    if (bytes > deco_capacity_) {
-      deco_capacity_ = std::max(bytes, deco_capacity_ * 2);
-      glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(deco_capacity_), nullptr,
-                   GL_DYNAMIC_DRAW);
-    }
-    glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), deco_upload_.data());
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(deco_upload_.size()));
+    draw_stream(deco_vao_, deco_vbo_, deco_capacity_, deco_upload_.data(), deco_upload_.size(),
+                sizeof(RectInstance));
   }
   decos_dirty_ = false;
 
@@ -446,26 +458,32 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
     text_upload_.clear();
     for (const OverlayGlyph& g : overlay_text_) {
       const AtlasEntry* e = glyph(g.cp, {}, g.flags, 1);
-      if (e->w == 0) continue;
+      if (e->w == 0 || e->color) continue;
       text_upload_.push_back({g.x + e->left, g.y + e->top, static_cast<float>(e->w),
                               static_cast<float>(e->h), e->u, e->v, e->w, e->h,
-                              to_gl_color(g.color), e->color ? 1u : 0u});
+                              to_gl_color(g.color)});
     }
     if (!text_upload_.empty()) {
       glUseProgram(glyph_program_);
-      glBindVertexArray(text_vao_);
-      glBindBuffer(GL_ARRAY_BUFFER, text_vbo_);
-      const size_t bytes = text_upload_.size() * sizeof(GlyphInstance);
-      if (bytes > text_capacity_) {
-        text_capacity_ = std::max(bytes, text_capacity_ * 2);
-        glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(text_capacity_), nullptr,
-                     GL_DYNAMIC_DRAW);
-      }
-      glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), text_upload_.data());
-      glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(text_upload_.size()));
+      glBindTexture(GL_TEXTURE_2D, coverage_.texture);
+      draw_stream(text_vao_, text_vbo_, text_capacity_, text_upload_.data(), text_upload_.size(),
+                  sizeof(GlyphInstance));
     }
   }
   glBindVertexArray(0);
+}
+
+void GridRenderer::draw_stream(unsigned vao, unsigned vbo, size_t& capacity, const void* data,
+                               size_t count, size_t size) {
+  glBindVertexArray(vao);
+  glBindBuffer(GL_ARRAY_BUFFER, vbo);
+  const size_t bytes = count * size;
+  if (bytes > capacity) {
+    capacity = std::max(bytes, capacity * 2);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(capacity), nullptr, GL_DYNAMIC_DRAW);
+  }
+  glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), data);
+  glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(count));
 }
 
 std::vector<uint8_t> GridRenderer::read_pixels(int width, int height) const {

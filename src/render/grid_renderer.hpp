@@ -138,7 +138,6 @@ class GridRenderer {
     float x, y, w, h;
     uint16_t u, v, uw, vh;
     uint32_t color;
-    uint32_t flags;
   };
   struct AtlasEntry {
     int16_t left = 0, top = 0;
@@ -157,15 +156,18 @@ class GridRenderer {
   void reset_atlas(Atlas& atlas, int size);
   void clear_glyphs();
   void ensure_buffers();
+  // Uploads `instances` into `vbo` (growing it) and draws them with the bound program.
+  void draw_stream(unsigned vao, unsigned vbo, size_t& capacity, const void* data, size_t count,
+                   size_t size);
 
   std::unique_ptr<font::FontSet> fonts_;
   GridGeometry geometry_;
   unsigned rect_program_ = 0;
   unsigned glyph_program_ = 0;
+  unsigned color_program_ = 0;
   int rect_viewport_loc_ = -1;
   int glyph_viewport_loc_ = -1;
-  int coverage_size_loc_ = -1;
-  int color_size_loc_ = -1;
+  int color_viewport_loc_ = -1;
   unsigned bg_vao_ = 0, bg_vbo_ = 0;
   unsigned glyph_vao_ = 0, glyph_vbo_ = 0;
   unsigned deco_vao_ = 0, deco_vbo_ = 0;
@@ -174,6 +176,12 @@ class GridRenderer {
   std::vector<RectInstance> bg_;                  // rows*cols slots
   std::vector<GlyphInstance> glyphs_;             // rows*cols slots
   std::vector<std::vector<RectInstance>> decos_;  // per row
+  // Colour glyphs are rare and drawn by their own program, so the text shader has no
+  // branch: per row, uploaded whole like the decorations.
+  std::vector<std::vector<GlyphInstance>> color_glyphs_;
+  std::vector<GlyphInstance> color_upload_;
+  unsigned color_vao_ = 0, color_vbo_ = 0;
+  size_t color_capacity_ = 0;
   std::vector<RectInstance> deco_upload_;
   std::vector<Overlay> overlays_;
   std::vector<OverlayGlyph> overlay_text_;

@@ -105,6 +105,11 @@ struct FrameStats {
   uint64_t rows_copied = 0;
   uint64_t presented = 0;
   uint64_t first_frame_us = 0;
+  // Time spent in each phase of paint(), summed over all paints.
+  uint64_t snapshot_us = 0;
+  uint64_t prepare_us = 0;  // handing rows to the renderer (rasterizing new glyphs)
+  uint64_t draw_us = 0;     // GL calls up to the swap
+  uint64_t swap_us = 0;
   std::vector<uint64_t> key_to_commit_us;
 };
 
@@ -618,6 +623,8 @@ void TerminalWindow::paint() {
   }
   dirty_ = false;
   stats_.rows_copied += static_cast<uint64_t>(copied);
+  const uint64_t t_snapshot = now_ns();
+  stats_.snapshot_us += (t_snapshot - t0) / 1000;
 
   view_.apply(*renderer_);
   if (renderer_->take_atlas_reset()) view_.apply_all(*renderer_);
@@ -649,6 +656,8 @@ void TerminalWindow::paint() {
   if (!eglMakeCurrent(egl_->display(), egl_surface_, egl_surface_, egl_->context())) {
     LOG_ERROR(kLog, "eglMakeCurrent: ", render::egl_error_name(eglGetError()));
   }
+  const uint64_t t_prepared = now_ns();
+  stats_.prepare_us += (t_prepared - t_snapshot) / 1000;
   renderer_->draw(buffer_width_, buffer_height_, view_.background());
   if (renderer_->take_atlas_reset()) {
     // The title bar's glyphs emptied the atlas while drawing: rows go again next frame.
@@ -672,10 +681,13 @@ void TerminalWindow::paint() {
   window_->request_presentation_feedback(++frame_id_);
   window_->prepare_commit();
   arm_timer(watchdog_fd_, config_.watchdog_ms);
+  const uint64_t t_drawn = now_ns();
+  stats_.draw_us += (t_drawn - t_prepared) / 1000;
   if (!eglSwapBuffers(egl_->display(), egl_surface_)) {
     LOG_ERROR(kLog, "eglSwapBuffers: ", render::egl_error_name(eglGetError()));
   }
   const uint64_t t1 = now_ns();
+  stats_.swap_us += (t1 - t_drawn) / 1000;
   ++stats_.paints;
   if (stats_.paints == 1) stats_.first_frame_us = (t1 - start_ns_) / 1000;
   // Keys whose echo this frame shows: output was parsed after they were sent.
@@ -1099,6 +1111,10 @@ void TerminalWindow::write_stats() const {
   field("presented", stats_.presented);
   field("wakeups", loop_ ? loop_->wakeups() : 0);
   field("first_frame_us", stats_.first_frame_us);
+  field("snapshot_us", stats_.snapshot_us);
+  field("prepare_us", stats_.prepare_us);
+  field("draw_us", stats_.draw_us);
+  field("swap_us", stats_.swap_us);
   field("focused", focused_ ? "true" : "false");
   field("repeat_armed", seats_ && seats_->repeat_armed() ? "true" : "false");
   field("bytes_parsed", pane_ ? pane_->bytes_parsed() : 0);

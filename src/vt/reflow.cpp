@@ -121,6 +121,7 @@ void Terminal::resize_alt(int rows, int cols) {
 }
 
 void Terminal::resize_primary(int rows, int cols) {
+  pack_recent();
   const bool reflow = cols != cols_;
   size_t old_sb = scrollback_.size();
 
@@ -283,6 +284,8 @@ void Terminal::resize_primary(int rows, int cols) {
 // Rebuilds the style and cluster tables from what the screens still use. Runs only when
 // a table is full, which takes a program emitting tens of thousands of distinct colours.
 void Terminal::compact_tables() {
+  // Unpacked history refers to the tables being rebuilt.
+  pack_recent();
   StyleTable styles;
   ClusterTable clusters;
   std::unordered_map<StyleId, StyleId> style_map;

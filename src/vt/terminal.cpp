@@ -129,6 +129,7 @@ int Terminal::kitty_keyboard_flags() const {
 size_t Terminal::scrollback_heap_bytes() const {
   size_t total = 0;
   for (const PackedLine& l : scrollback_) total += l.heap_bytes();
+  for (const Line& l : recent_) total += l.cells.capacity() * sizeof(Cell);
   return total;
 }
 

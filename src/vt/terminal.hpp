@@ -145,9 +145,18 @@ class Terminal : private ParserHandler {
   bool is_alt_screen() const { return active_ == &alt_; }
   int kitty_keyboard_flags() const;
 
-  // Scrollback, oldest first.
-  size_t scrollback_size() const { return scrollback_.size(); }
-  const PackedLine& scrollback_line(size_t i) const { return scrollback_[i]; }
+  // Scrollback, oldest first. Reading a line packs the lines that scrolled off since the
+  // last read first (see push_to_scrollback), so the first read after a flood can take
+  // a few milliseconds.
+  size_t scrollback_size() const { return scrollback_.size() + recent_.size(); }
+  const PackedLine& scrollback_line(size_t i) const {
+    if (!recent_.empty()) pack_recent();
+    return scrollback_[i];
+  }
+  // Packs the history lines still kept as live rows. The pty thread calls it when
+  // output pauses; everything that reads history calls it implicitly.
+  void compact_history() { pack_recent(); }
+  size_t unpacked_history() const { return recent_.size(); }
   size_t scrollback_limit() const { return options_.scrollback_lines; }
   // Lines ever scrolled into the scrollback (including ones since dropped). The stable
   // row of screen row r is history_total() + r.
@@ -256,7 +265,10 @@ class Terminal : private ParserHandler {
   void tab_backward(int n);
   void scroll_up(int top, int bottom, int n);
   void scroll_down(int top, int bottom, int n);
+  // Takes the row's cells (the caller resets the row afterwards) into the history.
   void push_to_scrollback(Line& line);
+  void pack_recent() const;
+  size_t max_unpacked_history() const;
   void erase_cells(int row, int from, int to, bool selective = false);
   void erase_display(int mode, bool selective);
   void erase_line(int mode, bool selective);
@@ -310,7 +322,14 @@ class Terminal : private ParserHandler {
   Screen primary_;
   Screen alt_;
   Screen* active_ = &primary_;
-  std::deque<PackedLine> scrollback_;
+  // History is packed lazily. Lines that scroll off go to recent_ as they are (a swap
+  // of two vectors) and are packed only when something reads the history, when output
+  // pauses, or when recent_ passes max_unpacked_history(). In a flood most lines drop
+  // out of a bounded scrollback before any of that happens, so they are never packed:
+  // packing was a third of the parse thread's time on mixed output.
+  mutable std::deque<PackedLine> scrollback_;
+  mutable std::deque<Line> recent_;
+  std::vector<Line> spare_lines_;  // cell vectors of dropped lines, reused for new rows
   uint64_t history_total_ = 0;
   uint64_t history_epoch_ = 0;
   uint64_t seq_ = 1;

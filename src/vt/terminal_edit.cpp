@@ -144,11 +144,45 @@ void Terminal::reset_tabs() {
   for (int c = 8; c < cols_; c += 8) tabs_[c] = true;
 }
 
+// Live rows of history cost 8 bytes a cell against about 2 packed; this bounds what the
+// unpacked part may hold before the oldest of it is packed.
+constexpr size_t kMaxUnpackedHistoryBytes = 16u << 20;
+
+size_t Terminal::max_unpacked_history() const {
+  const size_t row_bytes = static_cast<size_t>(std::max(cols_, 1)) * sizeof(Cell);
+  return std::min(options_.scrollback_lines, kMaxUnpackedHistoryBytes / row_bytes);
+}
+
+void Terminal::pack_recent() const {
+  while (!recent_.empty()) {
+    scrollback_.push_back(PackedLine::pack(recent_.front(), styles_, clusters_));
+    recent_.pop_front();
+  }
+}
+
 void Terminal::push_to_scrollback(Line& line) {
   ++history_total_;
   if (options_.scrollback_lines == 0) return;
-  scrollback_.push_back(PackedLine::pack(line, styles_, clusters_));
-  if (scrollback_.size() > options_.scrollback_lines) scrollback_.pop_front();
+  Line& slot = recent_.emplace_back();
+  if (!spare_lines_.empty()) {
+    slot = std::move(spare_lines_.back());
+    spare_lines_.pop_back();
+  }
+  std::swap(slot, line);
+  if (scrollback_size() > options_.scrollback_lines) {
+    if (!scrollback_.empty()) {
+      scrollback_.pop_front();
+    } else {
+      // The oldest line leaves before anyone needed it packed: keep its cells for reuse.
+      if (spare_lines_.size() < 64) spare_lines_.push_back(std::move(recent_.front()));
+      recent_.pop_front();
+    }
+  }
+  if (recent_.size() > max_unpacked_history()) {
+    scrollback_.push_back(PackedLine::pack(recent_.front(), styles_, clusters_));
+    if (spare_lines_.size() < 64) spare_lines_.push_back(std::move(recent_.front()));
+    recent_.pop_front();
+  }
 }
 
 void Terminal::scroll_up(int top, int bottom, int n) {
@@ -184,8 +218,10 @@ void Terminal::scroll_up(int top, int bottom, int n) {
       size_t kept = std::min(extra, options_.scrollback_lines);
       history_total_ += extra - kept;
       Line blank;
-      blank.reset(cols_, fill, seq_);
-      for (size_t i = 0; i < kept; ++i) push_to_scrollback(blank);
+      for (size_t i = 0; i < kept; ++i) {
+        blank.reset(cols_, fill, seq_);
+        push_to_scrollback(blank);
+      }
     }
   }
   if (top == 0 && bottom == rows_ - 1) {
@@ -280,7 +316,10 @@ void Terminal::erase_display(int mode, bool selective) {
     case 2:
       for (int r = 0; r < rows_; ++r) erase_cells(r, 0, cols_, selective);
       break;
-    case 3: scrollback_.clear(); break;
+    case 3:
+      scrollback_.clear();
+      recent_.clear();
+      break;
     default: break;
   }
 }

@@ -1,0 +1,98 @@
+// History packing: lines that scroll off stay live rows until something needs them
+// packed, and a flood through a bounded scrollback never packs what it drops.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "vt/terminal.hpp"
+
+namespace cadence::vt {
+namespace {
+
+Terminal make(int rows, int cols, size_t scrollback) {
+  Terminal::Options o;
+  o.rows = rows;
+  o.cols = cols;
+  o.scrollback_lines = scrollback;
+  return Terminal(o);
+}
+
+void print_lines(Terminal& t, int first, int count) {
+  std::string out;
+  for (int i = first; i < first + count; ++i) out += "line " + std::to_string(i) + "\r\n";
+  t.feed(out);
+}
+
+TEST(History, ScrolledLinesArePackedOnlyWhenRead) {
+  Terminal t = make(5, 20, 100);
+  print_lines(t, 0, 30);  // 26 lines leave a 5-row screen (the cursor sits on the 5th)
+  EXPECT_EQ(t.scrollback_size(), 26u);
+  EXPECT_EQ(t.unpacked_history(), 26u);
+  EXPECT_EQ(t.scrollback_line(0).text(), "line 0");
+  EXPECT_EQ(t.unpacked_history(), 0u) << "reading history packs it";
+  EXPECT_EQ(t.scrollback_line(25).text(), "line 25");
+}
+
+TEST(History, CompactHistoryPacksEverything) {
+  Terminal t = make(5, 20, 100);
+  print_lines(t, 0, 10);
+  ASSERT_GT(t.unpacked_history(), 0u);
+  const size_t before = t.scrollback_size();
+  t.compact_history();
+  EXPECT_EQ(t.unpacked_history(), 0u);
+  EXPECT_EQ(t.scrollback_size(), before);
+  EXPECT_EQ(t.scrollback_line(0).text(), "line 0");
+}
+
+TEST(History, FloodKeepsTheLastLinesUnpacked) {
+  Terminal t = make(5, 20, 50);
+  print_lines(t, 0, 5000);
+  EXPECT_EQ(t.scrollback_size(), 50u);
+  EXPECT_EQ(t.unpacked_history(), 50u) << "nothing read the history: nothing was packed";
+  EXPECT_EQ(t.history_total(), 4996u);
+  EXPECT_EQ(t.scrollback_line(0).text(), "line 4946");
+  EXPECT_EQ(t.scrollback_line(49).text(), "line 4995");
+}
+
+TEST(History, UnpackedPartIsBoundedInBytes) {
+  // 2000 columns: 16 KB a live row, so at most 1024 rows stay unpacked.
+  Terminal t = make(3, 2000, 5000);
+  print_lines(t, 0, 3000);
+  EXPECT_EQ(t.scrollback_size(), 2998u);
+  EXPECT_LE(t.unpacked_history(), (16u << 20) / (2000 * sizeof(Cell)));
+  EXPECT_EQ(t.scrollback_line(0).text(), "line 0");
+  EXPECT_EQ(t.scrollback_line(2997).text(), "line 2997");
+}
+
+TEST(History, VersionsSurvivePacking) {
+  Terminal t = make(3, 20, 10);
+  t.feed("a\r\nb\r\n");
+  const uint64_t v = t.version();
+  t.feed("c\r\nd\r\n");
+  ASSERT_EQ(t.scrollback_size(), 2u);
+  EXPECT_LE(t.scrollback_line(0).version(), v);
+  EXPECT_GT(t.scrollback_line(0).version(), 0u);
+}
+
+TEST(History, ReflowSeesUnpackedLines) {
+  Terminal t = make(3, 10, 100);
+  t.feed("0123456789abcdefghij\r\nnext\r\nmore\r\nend");
+  ASSERT_GT(t.unpacked_history(), 0u);
+  t.resize(3, 20);
+  std::string all;
+  for (size_t i = 0; i < t.scrollback_size(); ++i) all += t.scrollback_line(i).text() + "|";
+  for (int r = 0; r < t.rows(); ++r) all += t.row_text(Row(r)) + "|";
+  EXPECT_EQ(all, "0123456789abcdefghij|next|more|end|");
+}
+
+TEST(History, EraseSavedLinesDropsUnpackedOnesToo) {
+  Terminal t = make(3, 20, 100);
+  print_lines(t, 0, 10);
+  ASSERT_GT(t.unpacked_history(), 0u);
+  t.feed("\x1b[3J");
+  EXPECT_EQ(t.scrollback_size(), 0u);
+  EXPECT_EQ(t.unpacked_history(), 0u);
+}
+
+}  // namespace
+}  // namespace cadence::vt
