@@ -172,6 +172,8 @@ void BM_bytes_per_cell(benchmark::State& state) {
       while (col++ < kCols) line.push_back('.');
       t.feed(line);
     }
+    // History at rest: the pty thread packs what scrolled off once output pauses.
+    t.compact_history();
     size_t bytes =
         t.scrollback_heap_bytes() + t.scrollback_size() * sizeof(cadence::vt::PackedLine);
     per_cell = static_cast<double>(bytes) / (static_cast<double>(t.scrollback_size()) * kCols);

@@ -129,7 +129,7 @@ void IoThread::on_pty(PtyPane* pane, uint32_t events) {
       if (r == PtyPane::ReadResult::closed) closed = true;
       if (r != PtyPane::ReadResult::more) break;
     }
-    gui_.wake();
+    pane->notify_gui();
   }
   // Replies the terminal queued while parsing, and anything typed meanwhile.
   update_write_interest(pane);

@@ -78,21 +78,37 @@ Result<void> PtyPane::resize(const WindowSize& size) {
 }
 
 PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size) {
-  ssize_t n = ::read(process_.fd(), buffer, size);
-  if (n < 0) {
-    if (errno == EAGAIN || errno == EINTR) return ReadResult::drained;
-    // EIO: every slave descriptor is closed (the program and its children are gone).
-    return ReadResult::closed;
+  // The pty hands out at most a few KiB per read(2); reading until the buffer is full or
+  // the pty is empty, then parsing once, takes the lock once per buffer instead of once
+  // per read.
+  size_t got = 0;
+  ReadResult result = ReadResult::more;
+  while (got < size) {
+    ssize_t n = ::read(process_.fd(), buffer + got, size - got);
+    if (n > 0) {
+      got += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+
+    // EAGAIN: empty for now. EIO or 0: every slave descriptor is closed (the program and
+    // its children are gone).
+    result = n < 0 && errno == EAGAIN ? ReadResult::drained : ReadResult::closed;
+    break;
   }
-  if (n == 0) return ReadResult::closed;
+  if (got == 0) return result;
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    terminal_.feed(std::string_view(buffer, static_cast<size_t>(n)));
+    terminal_.feed(std::string_view(buffer, got));
     history_unpacked_ = terminal_.unpacked_history() > 0;
   }
-  bytes_parsed_.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+  bytes_parsed_.fetch_add(got, std::memory_order_relaxed);
   dirty_.store(true, std::memory_order_release);
-  return static_cast<size_t>(n) == size ? ReadResult::more : ReadResult::drained;
+  return result;
+}
+
+void PtyPane::notify_gui() {
+  if (gui_waker_ && wake_wanted_.exchange(false, std::memory_order_acq_rel)) gui_waker_->wake();
 }
 
 void PtyPane::compact_history() {

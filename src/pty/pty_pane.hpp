@@ -64,6 +64,12 @@ class PtyPane : private vt::TerminalObserver {
 
   // True once since the last call whenever output changed the terminal.
   bool take_dirty() { return dirty_.exchange(false, std::memory_order_acq_rel); }
+  // GUI thread: whether new output should poke the GUI's Waker. A GUI that will look at
+  // take_dirty() anyway (at its next frame callback) turns this off, so a flood wakes it
+  // once per frame rather than once per read; it turns it back on when it goes idle, and
+  // must call take_dirty() after that (output may have come in between). The program's
+  // exit always wakes the GUI.
+  void want_wake(bool on) { wake_wanted_.store(on, std::memory_order_release); }
 
   // Any thread. Queues bytes for the program; false when the queue is over its limit or
   // the program is gone.
@@ -99,6 +105,7 @@ class PtyPane : private vt::TerminalObserver {
   bool flush_writes();
   bool has_pending_writes();
   void compact_history();
+  void notify_gui();
 
   PtyProcess process_;
   int pidfd_ = -1;
@@ -112,6 +119,7 @@ class PtyPane : private vt::TerminalObserver {
   size_t write_offset_ = 0;
 
   std::atomic<bool> dirty_{false};
+  std::atomic<bool> wake_wanted_{true};
   std::atomic<bool> exited_{false};
   int exit_status_ = 0;
   std::atomic<uint64_t> bytes_parsed_{0};

@@ -92,20 +92,27 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
   Result<GLuint> glyph = link(shaders::kGlyphVert, shaders::kGlyphFrag, "glyph");
   if (!glyph) return glyph.error();
   glyph_program_ = glyph.value();
-  Result<GLuint> color = link(shaders::kGlyphVert, shaders::kColorGlyphFrag, "color glyph");
-  if (!color) return color.error();
-  color_program_ = color.value();
+  Result<GLuint> grid = link(shaders::kGridVert, shaders::kGridFrag, "grid");
+  if (!grid) return grid.error();
+  grid_program_ = grid.value();
   rect_viewport_loc_ = glGetUniformLocation(rect_program_, "u_viewport");
   glyph_viewport_loc_ = glGetUniformLocation(glyph_program_, "u_viewport");
-  color_viewport_loc_ = glGetUniformLocation(color_program_, "u_viewport");
-  for (GLuint program : {glyph_program_, color_program_}) {
-    glUseProgram(program);
-    glUniform1i(glGetUniformLocation(program, "u_atlas"), 0);
-  }
+  grid_viewport_loc_ = glGetUniformLocation(grid_program_, "u_viewport");
+  grid_rect_loc_ = glGetUniformLocation(grid_program_, "u_grid");
+  grid_cell_loc_ = glGetUniformLocation(grid_program_, "u_cell");
+  grid_background_loc_ = glGetUniformLocation(grid_program_, "u_background");
+  glUseProgram(glyph_program_);
+  glUniform1i(glGetUniformLocation(glyph_program_, "u_atlas"), 0);
+  glUseProgram(grid_program_);
+  glUniform1i(glGetUniformLocation(grid_program_, "u_cells"), 0);
+  glUniform1i(glGetUniformLocation(grid_program_, "u_coverage"), 1);
+  glUniform1i(glGetUniformLocation(grid_program_, "u_color"), 2);
 
-  auto rect_layout = [](GLuint vao, GLuint vbo) {
-    glBindVertexArray(vao);
-    glBindBuffer(GL_ARRAY_BUFFER, vbo);
+  glGenVertexArrays(1, &deco_vao_);
+  glGenBuffers(1, &deco_vbo_);
+  glBindVertexArray(deco_vao_);
+  glBindBuffer(GL_ARRAY_BUFFER, deco_vbo_);
+  {
     const GLsizei stride = sizeof(RectInstance);
     glEnableVertexAttribArray(0);
     glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, stride,
@@ -117,17 +124,12 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
     glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, stride,
                            reinterpret_cast<void*>(offsetof(RectInstance, style)));
     for (GLuint i = 0; i < 3; ++i) glVertexAttribDivisor(i, 1);
-  };
-  glGenVertexArrays(1, &bg_vao_);
-  glGenBuffers(1, &bg_vbo_);
-  rect_layout(bg_vao_, bg_vbo_);
-  glGenVertexArrays(1, &deco_vao_);
-  glGenBuffers(1, &deco_vbo_);
-  rect_layout(deco_vao_, deco_vbo_);
-
-  auto glyph_layout = [](GLuint vao, GLuint vbo) {
-    glBindVertexArray(vao);
-    glBindBuffer(GL_ARRAY_BUFFER, vbo);
+  }
+  glGenVertexArrays(1, &text_vao_);
+  glGenBuffers(1, &text_vbo_);
+  glBindVertexArray(text_vao_);
+  glBindBuffer(GL_ARRAY_BUFFER, text_vbo_);
+  {
     const GLsizei stride = sizeof(GlyphInstance);
     glEnableVertexAttribArray(0);
     glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, stride,
@@ -139,17 +141,15 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
     glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride,
                           reinterpret_cast<void*>(offsetof(GlyphInstance, color)));
     for (GLuint i = 0; i < 3; ++i) glVertexAttribDivisor(i, 1);
-  };
-  glGenVertexArrays(1, &glyph_vao_);
-  glGenBuffers(1, &glyph_vbo_);
-  glyph_layout(glyph_vao_, glyph_vbo_);
-  glGenVertexArrays(1, &text_vao_);
-  glGenBuffers(1, &text_vbo_);
-  glyph_layout(text_vao_, text_vbo_);
-  glGenVertexArrays(1, &color_vao_);
-  glGenBuffers(1, &color_vbo_);
-  glyph_layout(color_vao_, color_vbo_);
+  }
+  // The grid rectangle's corners come from gl_VertexID: no attributes.
+  glGenVertexArrays(1, &grid_vao_);
   glBindVertexArray(0);
+
+  glGenTextures(1, &cells_texture_);
+  glBindTexture(GL_TEXTURE_2D, cells_texture_);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 
   coverage_.rgba = false;
   color_.rgba = true;
@@ -164,13 +164,13 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
 }
 
 GridRenderer::~GridRenderer() {
-  GLuint textures[] = {coverage_.texture, color_.texture};
-  glDeleteTextures(2, textures);
-  GLuint buffers[] = {bg_vbo_, glyph_vbo_, deco_vbo_, text_vbo_, color_vbo_};
-  glDeleteBuffers(5, buffers);
-  GLuint vaos[] = {bg_vao_, glyph_vao_, deco_vao_, text_vao_, color_vao_};
-  glDeleteVertexArrays(5, vaos);
-  for (GLuint program : {rect_program_, glyph_program_, color_program_}) {
+  GLuint textures[] = {coverage_.texture, color_.texture, cells_texture_};
+  glDeleteTextures(3, textures);
+  GLuint buffers[] = {deco_vbo_, text_vbo_};
+  glDeleteBuffers(2, buffers);
+  GLuint vaos[] = {deco_vao_, text_vao_, grid_vao_};
+  glDeleteVertexArrays(3, vaos);
+  for (GLuint program : {rect_program_, glyph_program_, grid_program_}) {
     if (program) glDeleteProgram(program);
   }
 }
@@ -200,6 +200,16 @@ void GridRenderer::reset_atlas(Atlas& atlas, int size) {
   } else {
     glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, size, size, 0, GL_RED, GL_UNSIGNED_BYTE, nullptr);
     stats_.coverage_atlas_size = size;
+    // The blank tile every cell without a glyph points at (two cells wide, for the tail
+    // of a wide one), so the grid shader needs no "has a glyph" branch.
+    const font::Metrics& m = fonts_->metrics();
+    const int w = 2 * m.cell_width, h = m.cell_height;
+    std::optional<font::Rect> r = atlas.packer.allocate(w, h);
+    CADENCE_CHECK(r.has_value());
+    tile_scratch_.assign(static_cast<size_t>(w) * h, 0);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, r->x, r->y, w, h, GL_RED, GL_UNSIGNED_BYTE,
+                    tile_scratch_.data());
+    blank_tile_ = static_cast<uint32_t>(r->x) | (static_cast<uint32_t>(r->y) << 16);
   }
 }
 
@@ -208,12 +218,28 @@ void GridRenderer::clear_glyphs() {
   cluster_cache_.clear();
 }
 
-bool GridRenderer::place(Atlas& atlas, const font::GlyphBitmap& bitmap, AtlasEntry& entry) {
-  std::optional<font::Rect> r = atlas.packer.allocate(bitmap.width, bitmap.height);
+bool GridRenderer::place(Atlas& atlas, const font::GlyphBitmap& bitmap, int cells,
+                         AtlasEntry& entry) {
+  const font::Metrics& m = fonts_->metrics();
+  const int tw = m.cell_width * cells, th = m.cell_height;
+  std::optional<font::Rect> r = atlas.packer.allocate(tw, th);
   if (!r) return false;
+  // The bitmap goes into a cell-sized tile at its offset; what falls outside is clipped.
+  const int bpp = atlas.rgba ? 4 : 1;
+  tile_scratch_.assign(static_cast<size_t>(tw) * th * bpp, 0);
+  for (int y = 0; y < bitmap.height; ++y) {
+    const int ty = bitmap.top + y;
+    if (ty < 0 || ty >= th) continue;
+    const int x0 = std::max(0, -bitmap.left);
+    const int x1 = std::min(bitmap.width, tw - bitmap.left);
+    if (x1 <= x0) continue;
+    std::copy_n(bitmap.pixels.data() + (static_cast<size_t>(y) * bitmap.width + x0) * bpp,
+                static_cast<size_t>(x1 - x0) * bpp,
+                tile_scratch_.data() + (static_cast<size_t>(ty) * tw + bitmap.left + x0) * bpp);
+  }
   glBindTexture(GL_TEXTURE_2D, atlas.texture);
-  glTexSubImage2D(GL_TEXTURE_2D, 0, r->x, r->y, bitmap.width, bitmap.height,
-                  atlas.rgba ? GL_RGBA : GL_RED, GL_UNSIGNED_BYTE, bitmap.pixels.data());
+  glTexSubImage2D(GL_TEXTURE_2D, 0, r->x, r->y, tw, th, atlas.rgba ? GL_RGBA : GL_RED,
+                  GL_UNSIGNED_BYTE, tile_scratch_.data());
   entry.u = static_cast<uint16_t>(r->x);
   entry.v = static_cast<uint16_t>(r->y);
   return true;
@@ -241,16 +267,12 @@ const GridRenderer::AtlasEntry* GridRenderer::glyph(char32_t cp, std::u32string_
   font::GlyphBitmap bitmap = fonts_->rasterize(text, static_cast<font::FaceStyle>(style), cells);
   ++stats_.glyphs_rasterized;
   AtlasEntry entry;
-  entry.left = static_cast<int16_t>(bitmap.left);
-  entry.top = static_cast<int16_t>(bitmap.top);
-  entry.w = static_cast<uint16_t>(bitmap.width);
-  entry.h = static_cast<uint16_t>(bitmap.height);
+  entry.cells = static_cast<uint8_t>(cells);
   entry.color = bitmap.color;
-  if (!bitmap.empty()) {
+  entry.ink = !bitmap.empty();
+  if (entry.ink) {
     Atlas& atlas = bitmap.color ? color_ : coverage_;
-    if (bitmap.width > kMaxAtlasSize || bitmap.height > kMaxAtlasSize) {
-      entry.w = entry.h = 0;
-    } else if (!place(atlas, bitmap, entry)) {
+    if (!place(atlas, bitmap, cells, entry)) {
       // Full: grow while we may, else start over. Either way every cached position is
       // stale, so the cache goes and the caller re-sets its rows (take_atlas_reset).
       const int size = std::min(atlas.size * 2, kMaxAtlasSize);
@@ -260,7 +282,7 @@ const GridRenderer::AtlasEntry* GridRenderer::glyph(char32_t cp, std::u32string_
       reset_atlas(atlas, size);
       atlas_reset_ = true;
       ++stats_.atlas_resets;
-      if (!place(atlas, bitmap, entry)) entry.w = entry.h = 0;
+      if (!place(atlas, bitmap, cells, entry)) entry.ink = false;
     }
   }
   if (cluster.empty()) {
@@ -273,11 +295,9 @@ const GridRenderer::AtlasEntry* GridRenderer::glyph(char32_t cp, std::u32string_
 
 void GridRenderer::set_geometry(const GridGeometry& geometry) {
   geometry_ = geometry;
-  const size_t slots = static_cast<size_t>(geometry.rows) * geometry.cols;
-  bg_.assign(slots, RectInstance{});
-  glyphs_.assign(slots, GlyphInstance{});
+  cells_.assign(static_cast<size_t>(geometry.rows) * geometry.cols,
+                CellTexel{blank_tile_, 0, 0, 0});
   decos_.assign(static_cast<size_t>(geometry.rows), {});
-  color_glyphs_.assign(static_cast<size_t>(geometry.rows), {});
   row_dirty_.assign(static_cast<size_t>(geometry.rows), 1);
   decos_dirty_ = true;
   buffers_stale_ = true;
@@ -291,46 +311,45 @@ void GridRenderer::set_row(int row, std::span<const GridCell> cells,
   const float cw = static_cast<float>(m.cell_width);
   const float ch = static_cast<float>(m.cell_height);
   const float y0 = static_cast<float>(geometry_.origin_y + row * m.cell_height);
-  RectInstance* bg = bg_.data() + static_cast<size_t>(row) * cols;
-  GlyphInstance* gl = glyphs_.data() + static_cast<size_t>(row) * cols;
+  CellTexel* out = cells_.data() + static_cast<size_t>(row) * cols;
   std::vector<RectInstance>& decos = decos_[static_cast<size_t>(row)];
-  std::vector<GlyphInstance>& colors = color_glyphs_[static_cast<size_t>(row)];
-  if (!decos.empty() || !colors.empty()) decos_dirty_ = true;
+  if (!decos.empty()) decos_dirty_ = true;
   decos.clear();
-  colors.clear();
   const float t = static_cast<float>(std::max(1, m.underline_thickness));
+  const GridCell blank{};
+  // The glyph whose tile a wide character's tail cell shows the right half of.
+  const AtlasEntry* wide_head = nullptr;
   for (int col = 0; col < cols; ++col) {
-    const GridCell blank{};
     const GridCell& c =
         col < static_cast<int>(cells.size()) ? cells[static_cast<size_t>(col)] : blank;
-    const float x0 = static_cast<float>(geometry_.origin_x) + col * cw;
-    bg[col] = c.bg >> 24 ? RectInstance{x0, y0, cw, ch, to_gl_color(c.bg), 0} : RectInstance{};
-    gl[col] = GlyphInstance{};
-    if (c.width == 0) continue;  // the tail of a wide character: drawn by its head
     uint32_t fg = c.fg;
     if (c.flags & cell_flag::faint) fg = with_alpha(fg, (fg >> 24) / 2);
+    CellTexel& texel = out[col];
+    texel = CellTexel{blank_tile_, to_gl_color(fg), c.bg >> 24 ? to_gl_color(c.bg) : 0u, 0};
+    if (c.width == 0) {
+      // The tail of a wide character: the head's tile, one cell to the right.
+      if (wide_head && wide_head->ink) {
+        texel.tile = wide_head->u | (uint32_t{wide_head->v} << 16);
+        texel.flags = 1u | (wide_head->color ? 2u : 0u) | (1u << 2);
+        texel.fg = out[col - 1].fg;
+      }
+      wide_head = nullptr;
+      continue;
+    }
+    wide_head = nullptr;
     const bool drawn = c.cp != 0 && c.cp != U' ' && !(c.flags & cell_flag::invisible);
     if (drawn) {
       std::u32string_view cluster;
       if (c.cluster > 0 && c.cluster <= clusters.size()) cluster = clusters[c.cluster - 1];
-      const AtlasEntry* e = glyph(c.cp, cluster, c.flags, std::max<int>(1, c.width));
-      if (e->w > 0) {
-        const GlyphInstance g{x0 + e->left,
-                              y0 + e->top,
-                              static_cast<float>(e->w),
-                              static_cast<float>(e->h),
-                              e->u,
-                              e->v,
-                              e->w,
-                              e->h,
-                              to_gl_color(fg)};
-        if (e->color) {
-          colors.push_back(g);
-        } else {
-          gl[col] = g;
-        }
+      const int width = std::clamp<int>(c.width, 1, 2);
+      const AtlasEntry* e = glyph(c.cp, cluster, c.flags, width);
+      if (e->ink) {
+        texel.tile = e->u | (uint32_t{e->v} << 16);
+        texel.flags = 1u | (e->color ? 2u : 0u);
       }
+      if (width == 2) wide_head = e;
     }
+    const float x0 = static_cast<float>(geometry_.origin_x) + col * cw;
     const float width = cw * std::max<int>(1, c.width);
     const uint32_t deco_color = to_gl_color(c.underline_color >> 24 ? c.underline_color : fg);
     const float uy = y0 + static_cast<float>(m.underline_position);
@@ -356,42 +375,35 @@ void GridRenderer::set_row(int row, std::span<const GridCell> cells,
     }
     if (c.flags & cell_flag::overline) decos.push_back({x0, y0, width, t, to_gl_color(fg), 0});
   }
-  if (!decos.empty() || !colors.empty()) decos_dirty_ = true;
+  if (!decos.empty()) decos_dirty_ = true;
   row_dirty_[static_cast<size_t>(row)] = 1;
 }
 
 void GridRenderer::ensure_buffers() {
+  glBindTexture(GL_TEXTURE_2D, cells_texture_);
+  const int rows = geometry_.rows;
+  const int cols = geometry_.cols;
+  if (rows <= 0 || cols <= 0) return;
   if (buffers_stale_) {
-    glBindBuffer(GL_ARRAY_BUFFER, bg_vbo_);
-    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(bg_.size() * sizeof(RectInstance)),
-                 bg_.data(), GL_DYNAMIC_DRAW);
-    glBindBuffer(GL_ARRAY_BUFFER, glyph_vbo_);
-    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(glyphs_.size() * sizeof(GlyphInstance)),
-                 glyphs_.data(), GL_DYNAMIC_DRAW);
-    stats_.rows_uploaded += static_cast<uint64_t>(geometry_.rows);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA32UI, cols, rows, 0, GL_RGBA_INTEGER, GL_UNSIGNED_INT,
+                 cells_.data());
+    stats_.rows_uploaded += static_cast<uint64_t>(rows);
     std::fill(row_dirty_.begin(), row_dirty_.end(), 0);
     buffers_stale_ = false;
     return;
   }
-  // Each run of consecutive changed rows is one glBufferSubData per buffer.
-  const int rows = geometry_.rows;
-  const size_t cols = static_cast<size_t>(geometry_.cols);
+  // Each run of consecutive changed rows is one glTexSubImage2D.
   for (int r = 0; r < rows;) {
     if (!row_dirty_[static_cast<size_t>(r)]) {
       ++r;
       continue;
     }
     int end = r;
-    while (end < rows && row_dirty_[static_cast<size_t>(end)])
+    while (end < rows && row_dirty_[static_cast<size_t>(end)]) {
       row_dirty_[static_cast<size_t>(end++)] = 0;
-    const size_t first = static_cast<size_t>(r) * cols;
-    const size_t count = static_cast<size_t>(end - r) * cols;
-    glBindBuffer(GL_ARRAY_BUFFER, bg_vbo_);
-    glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(first * sizeof(RectInstance)),
-                    static_cast<GLsizeiptr>(count * sizeof(RectInstance)), bg_.data() + first);
-    glBindBuffer(GL_ARRAY_BUFFER, glyph_vbo_);
-    glBufferSubData(GL_ARRAY_BUFFER, static_cast<GLintptr>(first * sizeof(GlyphInstance)),
-                    static_cast<GLsizeiptr>(count * sizeof(GlyphInstance)), glyphs_.data() + first);
+    }
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, r, cols, end - r, GL_RGBA_INTEGER, GL_UNSIGNED_INT,
+                    cells_.data() + static_cast<size_t>(r) * cols);
     stats_.rows_uploaded += static_cast<uint64_t>(end - r);
     r = end;
   }
@@ -400,47 +412,40 @@ void GridRenderer::ensure_buffers() {
 void GridRenderer::draw(int width, int height, uint32_t background) {
   glViewport(0, 0, width, height);
   const float a = static_cast<float>(background >> 24) / 255.0f;
-  glClearColor(static_cast<float>((background >> 16) & 0xff) / 255.0f * a,
-               static_cast<float>((background >> 8) & 0xff) / 255.0f * a,
-               static_cast<float>(background & 0xff) / 255.0f * a, a);
+  const float bg[4] = {static_cast<float>((background >> 16) & 0xff) / 255.0f * a,
+                       static_cast<float>((background >> 8) & 0xff) / 255.0f * a,
+                       static_cast<float>(background & 0xff) / 255.0f * a, a};
+  glDisable(GL_BLEND);
+  glClearColor(bg[0], bg[1], bg[2], bg[3]);
   glClear(GL_COLOR_BUFFER_BIT);
-  glEnable(GL_BLEND);
-  glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
   ensure_buffers();
 
-  const GLsizei slots = static_cast<GLsizei>(bg_.size());
   const float vw = static_cast<float>(width), vh = static_cast<float>(height);
-  glUseProgram(rect_program_);
-  glUniform2f(rect_viewport_loc_, vw, vh);
-  if (slots > 0) {
-    glBindVertexArray(bg_vao_);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, slots);
-  }
-
-  glActiveTexture(GL_TEXTURE0);
-  glUseProgram(glyph_program_);
-  glUniform2f(glyph_viewport_loc_, vw, vh);
-  glBindTexture(GL_TEXTURE_2D, coverage_.texture);
-  if (slots > 0) {
-    glBindVertexArray(glyph_vao_);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, slots);
-  }
-
-  // Colour glyphs, decorations and overlays are few: gathered and uploaded whole.
-  if (decos_dirty_) {
-    color_upload_.clear();
-    for (const auto& row : color_glyphs_) {
-      color_upload_.insert(color_upload_.end(), row.begin(), row.end());
-    }
-  }
-  if (!color_upload_.empty()) {
-    glUseProgram(color_program_);
-    glUniform2f(color_viewport_loc_, vw, vh);
+  const font::Metrics& m = fonts_->metrics();
+  if (geometry_.rows > 0 && geometry_.cols > 0) {
+    glUseProgram(grid_program_);
+    glUniform2f(grid_viewport_loc_, vw, vh);
+    glUniform4f(grid_rect_loc_, static_cast<float>(geometry_.origin_x),
+                static_cast<float>(geometry_.origin_y),
+                static_cast<float>(geometry_.cols * m.cell_width),
+                static_cast<float>(geometry_.rows * m.cell_height));
+    glUniform2f(grid_cell_loc_, static_cast<float>(m.cell_width),
+                static_cast<float>(m.cell_height));
+    glUniform4fv(grid_background_loc_, 1, bg);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, cells_texture_);
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D, coverage_.texture);
+    glActiveTexture(GL_TEXTURE2);
     glBindTexture(GL_TEXTURE_2D, color_.texture);
-    draw_stream(color_vao_, color_vbo_, color_capacity_, color_upload_.data(), color_upload_.size(),
-                sizeof(GlyphInstance));
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(grid_vao_);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
   }
 
+  // Decorations and overlays are few: gathered and uploaded whole, blended on top.
+  glEnable(GL_BLEND);
+  glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
   deco_upload_.clear();
   for (const auto& row : decos_) deco_upload_.insert(deco_upload_.end(), row.begin(), row.end());
   for (const Overlay& o : overlays_) {
@@ -449,6 +454,7 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
   }
   if (!deco_upload_.empty()) {
     glUseProgram(rect_program_);
+    glUniform2f(rect_viewport_loc_, vw, vh);
     draw_stream(deco_vao_, deco_vbo_, deco_capacity_, deco_upload_.data(), deco_upload_.size(),
                 sizeof(RectInstance));
   }
@@ -458,13 +464,15 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
     text_upload_.clear();
     for (const OverlayGlyph& g : overlay_text_) {
       const AtlasEntry* e = glyph(g.cp, {}, g.flags, 1);
-      if (e->w == 0 || e->color) continue;
-      text_upload_.push_back({g.x + e->left, g.y + e->top, static_cast<float>(e->w),
-                              static_cast<float>(e->h), e->u, e->v, e->w, e->h,
-                              to_gl_color(g.color)});
+      if (!e->ink || e->color) continue;
+      const uint16_t w = static_cast<uint16_t>(m.cell_width);
+      const uint16_t h = static_cast<uint16_t>(m.cell_height);
+      text_upload_.push_back({g.x, g.y, static_cast<float>(w), static_cast<float>(h), e->u, e->v, w,
+                              h, to_gl_color(g.color)});
     }
     if (!text_upload_.empty()) {
       glUseProgram(glyph_program_);
+      glUniform2f(glyph_viewport_loc_, vw, vh);
       glBindTexture(GL_TEXTURE_2D, coverage_.texture);
       draw_stream(text_vao_, text_vbo_, text_capacity_, text_upload_.data(), text_upload_.size(),
                   sizeof(GlyphInstance));

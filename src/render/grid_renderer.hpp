@@ -1,16 +1,20 @@
-// The cell renderer: a grid of cells drawn with OpenGL ES 3 in three instanced draws.
+// The cell renderer: the grid drawn by one full-grid rectangle whose fragment shader
+// finds each pixel's cell and glyph itself.
 //
-// The grid is kept on the GPU as fixed slots: every cell owns one background slot and one
-// glyph slot at a known offset, so a changed row is one glBufferSubData of its own slots
-// and an unchanged row costs nothing. Empty slots (default background, blank cell) are
-// zero-sized rectangles the rasteriser drops. A frame is then: clear to the default
-// background, one draw of all backgrounds, one draw of all glyphs, one draw of the
-// decorations (underlines, strikethrough, overline) and overlays (cursor, title bar).
+// Every cell is one texel of a cell texture (glyph tile, colours, flags), so a changed row
+// is one glTexSubImage2D of its own texels and an unchanged row costs nothing. Glyphs are
+// kept as cell-sized tiles in two atlas textures, 8-bit coverage for text and RGBA for
+// colour emoji, so a pixel's offset in its cell is its offset in the tile. A frame is then
+// two large triangles for the whole grid, text blended onto its background in the shader,
+// and one instanced draw of the few rectangles on top (underlines, strikethrough,
+// overline, cursor, title bar). A software rasterizer (llvmpipe) spends its time per
+// primitive set-up and per blended fragment; drawing characters as two triangles each
+// cost it four times as much per frame as this (bench/terminals.py, docs/benchmarks.md).
 //
-// Glyphs come from the font layer (render/font) as bitmaps and live in two atlas
-// textures, 8-bit coverage for text and RGBA for colour emoji. When an atlas is full it
-// grows (to kMaxAtlasSize), and past that it is emptied and refilled: the renderer then
-// re-rasterizes only what is on screen, which callers see as every row needing an update.
+// Glyphs that overhang their cell are clipped to it (the font layer already moves them
+// back inside, a pixel of italic overhang aside). When an atlas is full it grows (to
+// kMaxAtlasSize), and past that it is emptied and refilled: callers see that as every row
+// needing to be set again (take_atlas_reset).
 //
 // The renderer never reads the terminal: the UI hands it resolved cells (GridCell) for the
 // rows that changed. It owns GL objects and must be used on the thread whose context is
@@ -139,10 +143,20 @@ class GridRenderer {
     uint16_t u, v, uw, vh;
     uint32_t color;
   };
+  // A glyph's tile: cells × cell size at (u, v) in its atlas; ink = false for a glyph
+  // that draws nothing (space, an empty bitmap).
   struct AtlasEntry {
-    int16_t left = 0, top = 0;
-    uint16_t u = 0, v = 0, w = 0, h = 0;
+    uint16_t u = 0, v = 0;
+    uint8_t cells = 1;
+    bool ink = false;
     bool color = false;
+  };
+  // One cell as the grid shader reads it (RGBA32UI texel).
+  struct CellTexel {
+    uint32_t tile;  // x | y << 16
+    uint32_t fg;    // RGBA bytes
+    uint32_t bg;    // RGBA bytes, alpha 0: default background
+    uint32_t flags;
   };
   struct Atlas {
     unsigned texture = 0;
@@ -152,7 +166,7 @@ class GridRenderer {
   };
 
   const AtlasEntry* glyph(char32_t cp, std::u32string_view cluster, uint16_t flags, int cells);
-  bool place(Atlas& atlas, const font::GlyphBitmap& bitmap, AtlasEntry& entry);
+  bool place(Atlas& atlas, const font::GlyphBitmap& bitmap, int cells, AtlasEntry& entry);
   void reset_atlas(Atlas& atlas, int size);
   void clear_glyphs();
   void ensure_buffers();
@@ -164,25 +178,23 @@ class GridRenderer {
   GridGeometry geometry_;
   unsigned rect_program_ = 0;
   unsigned glyph_program_ = 0;
-  unsigned color_program_ = 0;
+  unsigned grid_program_ = 0;
   int rect_viewport_loc_ = -1;
   int glyph_viewport_loc_ = -1;
-  int color_viewport_loc_ = -1;
-  unsigned bg_vao_ = 0, bg_vbo_ = 0;
-  unsigned glyph_vao_ = 0, glyph_vbo_ = 0;
+  int grid_viewport_loc_ = -1;
+  int grid_rect_loc_ = -1;
+  int grid_cell_loc_ = -1;
+  int grid_background_loc_ = -1;
+  unsigned grid_vao_ = 0;
+  unsigned cells_texture_ = 0;
   unsigned deco_vao_ = 0, deco_vbo_ = 0;
   size_t deco_capacity_ = 0;
 
-  std::vector<RectInstance> bg_;                  // rows*cols slots
-  std::vector<GlyphInstance> glyphs_;             // rows*cols slots
+  std::vector<CellTexel> cells_;                  // rows*cols, row-major
   std::vector<std::vector<RectInstance>> decos_;  // per row
-  // Colour glyphs are rare and drawn by their own program, so the text shader has no
-  // branch: per row, uploaded whole like the decorations.
-  std::vector<std::vector<GlyphInstance>> color_glyphs_;
-  std::vector<GlyphInstance> color_upload_;
-  unsigned color_vao_ = 0, color_vbo_ = 0;
-  size_t color_capacity_ = 0;
   std::vector<RectInstance> deco_upload_;
+  std::vector<uint8_t> tile_scratch_;
+  uint32_t blank_tile_ = 0;
   std::vector<Overlay> overlays_;
   std::vector<OverlayGlyph> overlay_text_;
   std::vector<GlyphInstance> text_upload_;

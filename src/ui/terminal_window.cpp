@@ -152,6 +152,9 @@ class TerminalWindow final : public wayland::WindowListener,
   void paint();
   void on_wayland(uint32_t events);
   void on_pane();
+  // Takes what the pane has for us (dirt, title, bell, clipboard, exit) and paints if it
+  // may; called when woken and at each frame callback or pacing timer.
+  void poll_pane();
   void on_watchdog();
   void on_sync_timer();
   void on_signal();
@@ -208,6 +211,7 @@ class TerminalWindow final : public wayland::WindowListener,
   bool exited_ = false;
   bool blink_on_ = true;
   bool sync_timer_armed_ = false;
+
   uint64_t sync_started_ns_ = 0;
   bool screenshot_pending_ = false;
   uint64_t frame_id_ = 0;
@@ -465,7 +469,7 @@ void TerminalWindow::on_scale_changed(double) {
 void TerminalWindow::on_frame_done(uint32_t) {
   ++stats_.frame_callbacks;
   disarm_timer(watchdog_fd_);
-  maybe_paint();
+  poll_pane();
 }
 
 void TerminalWindow::on_presented(uint64_t, uint64_t presented_ns, uint32_t) {
@@ -485,7 +489,7 @@ void TerminalWindow::on_watchdog() {
 void TerminalWindow::on_sync_timer() {
   drain_timer(sync_fd_);
   sync_timer_armed_ = false;
-  maybe_paint();
+  poll_pane();
 }
 
 void TerminalWindow::on_blink() {
@@ -549,6 +553,10 @@ void TerminalWindow::on_wayland(uint32_t events) {
 
 void TerminalWindow::on_pane() {
   waker_->acknowledge();
+  poll_pane();
+}
+
+void TerminalWindow::poll_pane() {
   if (pane_->take_dirty()) dirty_ = true;
   pty::PaneEvents events;
   std::string title;
@@ -580,6 +588,14 @@ void TerminalWindow::on_pane() {
     }
   }
   maybe_paint();
+  // Idle again (no callback to wait for, nothing held): the next output must wake us.
+  if (!window_->frame_pending()) {
+    pane_->want_wake(true);
+    if (pane_->take_dirty()) {
+      dirty_ = true;
+      maybe_paint();
+    }
+  }
 }
 
 void TerminalWindow::maybe_paint() {
@@ -678,6 +694,8 @@ void TerminalWindow::paint() {
   }
 
   window_->request_frame_callback();
+  // Until that callback, output needs no wake-up: the callback looks at the pane anyway.
+  pane_->want_wake(false);
   window_->request_presentation_feedback(++frame_id_);
   window_->prepare_commit();
   arm_timer(watchdog_fd_, config_.watchdog_ms);

@@ -313,6 +313,7 @@ void Terminal::compact_tables() {
   }
   styles_ = std::move(styles);
   clusters_ = std::move(clusters);
+  cluster_steps_.fill(ClusterStep{});
   pen_id_valid_ = false;
   forget_last_cell();
 }

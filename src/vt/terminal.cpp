@@ -284,20 +284,31 @@ void Terminal::attach_to_previous(char32_t cp) {
   if (line.cells[col].is_wide_tail() && col > 0) --col;
   Cell& cell = line.cells[col];
   if (cell.cp == 0) return;
-  std::u32string cluster;
-  if (cell.is_cluster()) {
-    if (!clusters_.contains(cell.cp)) return;
-    cluster = clusters_.get(cell.cp);
+  // Text with combining marks attaches the same few marks to the same few bases over
+  // and over: remember recent (cluster so far, mark) -> cluster steps, so the common
+  // case neither builds a string nor hashes one.
+  ClusterStep& step = cluster_steps_[(cell.cp * 31 + cp) & (kClusterSteps - 1)];
+  char32_t id = 0;
+  if (step.from == cell.cp && step.mark == cp && step.to != 0) {
+    id = step.to;
   } else {
-    cluster.assign(1, cell.cp);
-  }
-  if (cluster.size() >= 32) return;  // a cluster this long is an attack, not text
-  cluster.push_back(cp);
-  char32_t id = clusters_.intern(cluster);
-  if (!id) {
-    compact_tables();
+    std::u32string cluster;
+    if (cell.is_cluster()) {
+      if (!clusters_.contains(cell.cp)) return;
+      cluster = clusters_.get(cell.cp);
+    } else {
+      cluster.assign(1, cell.cp);
+    }
+    if (cluster.size() >= 32) return;  // a cluster this long is an attack, not text
+    cluster.push_back(cp);
     id = clusters_.intern(cluster);
-    if (!id) return;
+    if (!id) {
+      compact_tables();
+      id = clusters_.intern(cluster);
+      if (!id) return;
+    } else {
+      step = ClusterStep{cell.cp, cp, id};
+    }
   }
   Line& target = touch(row);
   Cell& c = target.cells[col];

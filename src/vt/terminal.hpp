@@ -10,6 +10,7 @@
 // changed rows and how the mux sends deltas.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -349,6 +350,15 @@ class Terminal : private ParserHandler {
 
   StyleTable styles_;
   ClusterTable clusters_;
+  // A direct-mapped cache of cluster transitions (attach_to_previous); emptied whenever
+  // cluster ids are reassigned (compact_tables).
+  struct ClusterStep {
+    char32_t from = 0;
+    char32_t mark = 0;
+    char32_t to = 0;
+  };
+  static constexpr size_t kClusterSteps = 256;
+  std::array<ClusterStep, kClusterSteps> cluster_steps_{};
   unicode::Segmenter segmenter_;
   bool last_cell_valid_ = false;
   int last_cell_row_ = 0;
