@@ -211,6 +211,7 @@ class TerminalWindow final : public wayland::WindowListener,
   bool exited_ = false;
   bool blink_on_ = true;
   bool sync_timer_armed_ = false;
+  int watchdog_streak_ = 0;  // watchdog fires since the last frame callback
 
   uint64_t sync_started_ns_ = 0;
   bool screenshot_pending_ = false;
@@ -468,6 +469,7 @@ void TerminalWindow::on_scale_changed(double) {
 
 void TerminalWindow::on_frame_done(uint32_t) {
   ++stats_.frame_callbacks;
+  watchdog_streak_ = 0;
   disarm_timer(watchdog_fd_);
   poll_pane();
 }
@@ -480,10 +482,13 @@ void TerminalWindow::on_watchdog() {
   drain_timer(watchdog_fd_);
   if (!window_->frame_pending()) return;
   ++stats_.watchdog_fires;
-  LOG_INFO(kLog, "no frame callback after ", config_.watchdog_ms,
-           " ms (hidden window?); painting resumes without it");
+  // Said once per stretch without callbacks (a hidden window fires this every interval).
+  if (watchdog_streak_++ == 0) {
+    LOG_INFO(kLog, "no frame callback after ", config_.watchdog_ms,
+             " ms (hidden window?); painting resumes without it");
+  }
   window_->abandon_frame_callback();
-  maybe_paint();
+  poll_pane();
 }
 
 void TerminalWindow::on_sync_timer() {
@@ -1145,6 +1150,9 @@ void TerminalWindow::write_stats() const {
     field("origin_x", renderer_->geometry().origin_x);
     field("origin_y", renderer_->geometry().origin_y);
   }
+  field("scroll_offset", view_.scroll_offset());
+  field("hover_link", view_.hover_link());
+  field("csd", csd_ ? "true" : "false");
   field("cols", cols_);
   field("rows", rows_);
   field("buffer_width", buffer_width_);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """cadence as a terminal, end to end, in the headless bench.
 
-    test_cadence_window.py PATH/TO/cadence
+    test_cadence_window.py PATH/TO/cadence PATH/TO/cadence-test-pointer
 
 Each check starts cadence under a real sway with a real shell on a real pty:
   - typing: a command typed with wtype runs in the shell and writes a file;
@@ -12,7 +12,22 @@ Each check starts cadence under a real sway with a real shell on a real pty:
     grim screenshot of the compositor's output and in the PNG cadence saves of itself;
   - idle: with nothing changing for 2 s, cadence paints nothing, asks for no frame
     callback and does not wake up at all;
-  - exit: the program's exit closes the window, and cadence exits with its status.
+  - exit: the program's exit closes the window, and cadence exits with its status;
+  - scrollback: Shift+PgUp scrolls back, and the view stays on its text while output
+    arrives; typing returns to the bottom;
+  - font size: Ctrl+= and Ctrl+0 change the cell size and the grid the shell sees;
+  - watchdog: a window moved to the scratchpad gets no frame callbacks; painting goes
+    on through the watchdog and stops again once callbacks return;
+  - scale: on an output at scale 2 the buffer is twice the window's size and text is
+    rasterized for it (cells twice as large), not stretched;
+  - synchronized output: a frame held with DEC mode 2026 is not painted half-drawn, and
+    one never released is painted after the timeout;
+  - hyperlinks: the OSC 8 link under the pointer is underlined;
+  - client-side decorations: with --csd the title bar is drawn and its close button
+    closes the window;
+  - selection: a double click selects a word (URL characters included) and a triple
+    click the line, into the primary selection other clients read;
+  - mouse reporting: a program that enables SGR mouse mode reads the click at its cell.
 """
 
 import json
@@ -29,6 +44,29 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import headless  # noqa: E402
 
 FONT = "DejaVu Sans Mono:11"
+POINTER = None  # cadence-test-pointer (tests/tools), set by main()
+
+
+def pointer_session(comp):
+    """Starts cadence-test-pointer reading commands from a pipe; returns send(), close()."""
+    env = comp.client_env()
+    proc = subprocess.Popen([POINTER, "1280", "720"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def send(*commands):
+        proc.stdin.write((" ".join(str(c) for c in commands) + "\n").encode())
+        proc.stdin.flush()
+        answer = proc.stdout.readline()
+        if answer != b"ok\n":
+            proc.kill()
+            raise TestFailure(f"cadence-test-pointer answered {answer!r}: "
+                              f"{proc.stderr.read().decode(errors='replace').strip()}")
+
+    def close():
+        proc.stdin.close()
+        proc.wait(timeout=10)
+
+    return send, close
 
 
 class TestFailure(Exception):
@@ -285,23 +323,286 @@ def check_exit_status(comp, cadence, work):
     return "exit status 3 passed through"
 
 
+def check_scrollback(comp, cadence, work):
+    # 200 lines, then 20 more once the test says so, then 20 more after a key.
+    go = os.path.join(work, "go")
+    script = (f"seq 1 200; while [ ! -e {go} ]; do sleep 0.05; done; seq 201 220; "
+              "read x; seq 221 240; sleep 60")
+    term = Cadence(comp, cadence, work, "scroll", ["sh", "-c", script])
+
+    def parsed_at_least(n):
+        return wait_for(lambda: (lambda st: st if st["bytes_parsed"] >= n else None)(
+            term.stats()), 10)
+
+    try:
+        expect(parsed_at_least(692), "seq output never arrived")
+        s = None
+        for _ in range(3):
+            comp.key("Prior", mods=("shift",))
+            s = wait_for(lambda: (lambda st: st if st["scroll_offset"] > 0 else None)(
+                term.stats()), 3)
+            if s:
+                break
+        expect(s is not None, "Shift+PgUp did not scroll back")
+        first = s["scroll_offset"]
+        expect(first == s["rows"] - 1, f"a page is {s['rows'] - 1} rows; scrolled {first}")
+        # Output while scrolled back: the view stays on its text, 20 rows further up.
+        open(go, "w").close()
+        expect(parsed_at_least(692 + 80), "the second part never arrived")
+        s = wait_for(lambda: (lambda st: st if st["scroll_offset"] != first else None)(
+            term.stats()), 5) or term.stats()
+        expect(s["scroll_offset"] == first + 20,
+               f"20 new lines should move the view 20 rows up: {first} -> {s['scroll_offset']}")
+        # A key goes to the program and brings the view back to the bottom.
+        comp.key("Return")
+        expect(parsed_at_least(692 + 160), "the program did not get the key")
+        s = wait_for(lambda: (lambda st: st if st["scroll_offset"] == 0 else None)(
+            term.stats()), 5)
+        expect(s is not None, "typing must return the view to the bottom")
+    finally:
+        term.close()
+    return f"Shift+PgUp scrolled {first} rows, output kept the view on its text, a key returned"
+
+
+def check_font_size(comp, cadence, work):
+    term = Cadence(comp, cadence, work, "font", ["/bin/sh"])
+    try:
+        before = wait_for(lambda: (lambda st: st if st["paints"] > 0 else None)(term.stats()), 20)
+        bigger = None
+        for _ in range(3):
+            comp.key("equal", mods=("ctrl",))
+            bigger = wait_for(lambda: (lambda st: st if st["cell_width"] > before["cell_width"]
+                                       else None)(term.stats()), 3)
+            if bigger:
+                break
+        expect(bigger is not None, "Ctrl+= did not enlarge the font")
+        expect(bigger["cols"] < before["cols"], "a larger font must give fewer columns")
+        size = type_until(comp, "stty size > fsize.txt", os.path.join(work, "fsize.txt"))
+        expect(size == f"{bigger['rows']} {bigger['cols']}\n".encode(),
+               f"the shell sees {size!r}, cadence draws {bigger['rows']}x{bigger['cols']}")
+        comp.key("0", mods=("ctrl",))
+        back = wait_for(lambda: (lambda st: st if st["cell_width"] == before["cell_width"]
+                                 else None)(term.stats()), 5)
+        expect(back is not None, "Ctrl+0 did not restore the font size")
+    finally:
+        term.close()
+    return (f"cell {before['cell_width']}x{before['cell_height']} -> "
+            f"{bigger['cell_width']}x{bigger['cell_height']} and back")
+
+
+def check_watchdog(comp, cadence, work):
+    term = Cadence(comp, cadence, work, "hidden",
+                   ["sh", "-c", "while :; do date; sleep 0.1; done"])
+    try:
+        time.sleep(1.0)
+        visible = term.stats()
+        comp.command(f"[pid={term.proc.pid}] move scratchpad")
+        time.sleep(3.0)
+        hidden = term.stats()
+        fires = hidden["watchdog_fires"] - visible["watchdog_fires"]
+        expect(fires >= 2, f"the watchdog fired {fires} times in 3 s without callbacks")
+        expect(hidden["paints"] - visible["paints"] >= fires,
+               "painting did not go on through the watchdog")
+        comp.command(f"[pid={term.proc.pid}] scratchpad show")
+        time.sleep(1.0)
+        shown = term.stats()
+        time.sleep(1.0)
+        later = term.stats()
+        expect(later["frame_callbacks"] > shown["frame_callbacks"], "callbacks did not return")
+        expect(later["watchdog_fires"] == shown["watchdog_fires"],
+               "the watchdog kept firing with callbacks back")
+    finally:
+        term.close()
+    return f"{fires} watchdog resumptions in 3 s hidden; none once visible again"
+
+
+def check_scale(comp, cadence, work):
+    base = Cadence(comp, cadence, work, "scale1", ["sh", "-c", "sleep 60"])
+    one = base.stats()
+    base.close()
+    comp.command("output HEADLESS-1 scale 2")
+    try:
+        term = Cadence(comp, cadence, work, "scale2", ["sh", "-c", "printf 'scaled'; sleep 60"])
+        try:
+            s = wait_for(lambda: (lambda st: st if st["scale"] == 2 else None)(term.stats()), 10)
+            expect(s is not None, "cadence did not take the output's scale 2")
+            lw, lh = term.window.rect[2], term.window.rect[3]
+            expect((s["buffer_width"], s["buffer_height"]) == (2 * lw, 2 * lh),
+                   f"buffer {s['buffer_width']}x{s['buffer_height']} for a {lw}x{lh} window")
+            expect(abs(s["cell_width"] - 2 * one["cell_width"]) <= 1 and
+                   abs(s["cell_height"] - 2 * one["cell_height"]) <= 1,
+                   f"cells {s['cell_width']}x{s['cell_height']} at scale 2, "
+                   f"{one['cell_width']}x{one['cell_height']} at 1")
+            # Sharp, not stretched: the compositor shows the buffer 1:1 on the output.
+            os.kill(term.proc.pid, signal.SIGUSR1)
+            expect(wait_for(lambda: os.path.exists(term.png_path), 10), "no PNG at scale 2")
+            own = read_png(term.png_path)
+            shot = comp.screenshot()
+            differ = sum(1 for y in range(0, 60) for x in range(0, 200)
+                         if own.pixel(x, y) != shot.pixel(x, y))
+            expect(differ == 0, f"{differ} pixels of the text differ between the buffer and "
+                   "the output: it was scaled")
+        finally:
+            term.close()
+    finally:
+        comp.command("output HEADLESS-1 scale 1")
+    return (f"scale 2: buffer {s['buffer_width']}x{s['buffer_height']}, "
+            f"cell {s['cell_width']}x{s['cell_height']}")
+
+
+def check_synchronized_output(comp, cadence, work):
+    # Held for 1 s, longer than cadence's 150 ms timeout: drawn anyway, after a hold.
+    script = ("printf 'before\\n'; sleep 0.5; printf '\\033[?2026hHALF'; sleep 1; "
+              "printf ' DONE\\033[?2026l\\n'; sleep 60")
+    term = Cadence(comp, cadence, work, "sync", ["sh", "-c", script])
+    try:
+        s = wait_for(lambda: (lambda st: st if st["sync_holds"] > 0 else None)(term.stats()), 5)
+        expect(s is not None, "no paint was held during synchronized output")
+        painted = s["paints"]
+        s = wait_for(lambda: (lambda st: st if st["paints"] > painted else None)(term.stats()), 3)
+        expect(s is not None, "a frame never released was not painted after the timeout")
+    finally:
+        term.close()
+    return "held while mode 2026 was set, painted after the timeout"
+
+
+def check_hyperlink_hover(comp, cadence, work):
+    script = ("printf '\\033]8;;https://example.com\\033\\\\LINKTEXT\\033]8;;\\033\\\\ PLAIN'; "
+              "sleep 60")
+    term = Cadence(comp, cadence, work, "link", ["sh", "-c", script])
+    try:
+        s = wait_for(lambda: (lambda st: st if st["bytes_parsed"] > 0 else None)(term.stats()), 10)
+        wx, wy = term.window.rect[0], term.window.rect[1]
+        cx = wx + s["origin_x"] + 3 * s["cell_width"] + s["cell_width"] // 2
+        cy = wy + s["origin_y"] + s["cell_height"] // 2
+        send, close_pointer = pointer_session(comp)
+        send("move", cx + 200, cy + 200)
+        send("sleep", 100, "move", cx, cy)
+        s = wait_for(lambda: (lambda st: st if st["hover_link"] != 0 else None)(term.stats()), 5)
+        expect(s is not None, "the pointer over the link did not hover it")
+        img = comp.screenshot()
+        # The underline: the row of the cell's underline has text colour under the link
+        # and none under the plain word after it.
+        y0 = wy + s["origin_y"]
+        def inked(col0, col1):
+            bg = img.pixel(wx + 1, wy + 1)
+            return sum(1 for y in range(y0 + s["cell_height"] - 4, y0 + s["cell_height"])
+                       for x in range(wx + s["origin_x"] + col0 * s["cell_width"],
+                                      wx + s["origin_x"] + col1 * s["cell_width"])
+                       if img.pixel(x, y) != bg)
+        under_link, under_plain = inked(0, 8), inked(9, 14)
+        expect(under_link >= 8 * s["cell_width"] - 2, f"no underline under the link ({under_link})")
+        expect(under_plain == 0, "the plain text was underlined too")
+        send("move", cx + 300, cy + 300)
+        s = wait_for(lambda: (lambda st: st if st["hover_link"] == 0 else None)(term.stats()), 5)
+        expect(s is not None, "moving away did not end the hover")
+        close_pointer()
+    finally:
+        term.close()
+    return "link underlined under the pointer, not after it left"
+
+
+def check_client_side_decorations(comp, cadence, work):
+    term = Cadence(comp, cadence, work, "csd", ["sh", "-c", "sleep 60"], extra=("--csd",))
+    try:
+        s = wait_for(lambda: (lambda st: st if st["paints"] > 0 else None)(term.stats()), 10)
+        expect(s["csd"] is True, "--csd did not turn on client-side decorations")
+        wx, wy, ww, wh = term.window.rect
+        img = comp.screenshot()
+        bar = img.pixel(wx + ww // 2, wy + 5)
+        expect(bar == (0x2E, 0x2E, 0x2E), f"title bar colour {bar}")
+        close = img.pixel(wx + ww - 3, wy + 3)
+        expect(close == (0xC0, 0x39, 0x2B), f"close button colour {close}")
+        expect(s["origin_y"] >= 24, "the grid does not start below the title bar")
+        send, close_pointer = pointer_session(comp)
+        send("move", wx + ww - 12, wy + 12)
+        send("sleep", 100, "click", "left")
+        try:
+            status = term.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise TestFailure("the close button did not close the window")
+        expect(status == 0, f"closing the window exited with {status}")
+        close_pointer()
+    finally:
+        term.close()
+    return "title bar drawn, close button closed the window"
+
+
+def cell_centre(term, s, col, row):
+    wx, wy = term.window.rect[0], term.window.rect[1]
+    return (wx + s["origin_x"] + col * s["cell_width"] + s["cell_width"] // 2,
+            wy + s["origin_y"] + row * s["cell_height"] + s["cell_height"] // 2)
+
+
+def check_selection(comp, cadence, work):
+    script = "printf 'first line\\nsee https://example.com/a_b?c=1 here\\n'; sleep 60"
+    term = Cadence(comp, cadence, work, "select", ["sh", "-c", script])
+    send, close_pointer = pointer_session(comp)
+    try:
+        s = wait_for(lambda: (lambda st: st if st["bytes_parsed"] > 0 else None)(term.stats()), 10)
+
+        def primary():
+            r = comp.run(["wl-paste", "--primary", "--no-newline"], timeout=10)
+            return r.stdout
+
+        x, y = cell_centre(term, s, 10, 1)  # inside the URL
+        send("move", x, y)
+        send("click", "left", "click", "left")
+        word = wait_for(lambda: (lambda t: t if t == "https://example.com/a_b?c=1" else None)(
+            primary()), 5) or primary()
+        expect(word == "https://example.com/a_b?c=1", f"double click selected {word!r}")
+        send("sleep", 500, "click", "left", "click", "left", "click", "left")
+        line = wait_for(lambda: (lambda t: t if t.startswith("see") else None)(primary()), 5)
+        expect(line == "see https://example.com/a_b?c=1 here", f"triple click selected {line!r}")
+    finally:
+        close_pointer()
+        term.close()
+    return "double click took the URL whole, triple click the line"
+
+
+def check_mouse_reporting(comp, cadence, work):
+    report = b"\x1b[<0;5;3M\x1b[<0;5;3m"
+    script = (f"printf '\\033[?1000h\\033[?1006h'; stty raw -echo; "
+              f"dd bs=1 count={len(report)} of=mouse.bin 2>/dev/null; sleep 60")
+    term = Cadence(comp, cadence, work, "mouse", ["sh", "-c", script])
+    send, close_pointer = pointer_session(comp)
+    try:
+        s = wait_for(lambda: (lambda st: st if st["bytes_parsed"] > 0 else None)(term.stats()), 10)
+        time.sleep(0.3)  # stty runs before the click arrives
+        x, y = cell_centre(term, s, 4, 2)
+        send("move", x, y)
+        send("click", "left")
+        path = os.path.join(work, "mouse.bin")
+        got = wait_for(lambda: (lambda b: b if b and len(b) >= len(report) else None)(
+            read_text(path)), 10)
+        expect(got == report, f"the program read {got!r}, expected {report!r}")
+    finally:
+        close_pointer()
+        term.close()
+    return "SGR press and release reported at column 5, row 3"
+
+
 def main():
-    if len(sys.argv) != 2:
+    global POINTER
+    if len(sys.argv) != 3:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     cadence = os.path.abspath(sys.argv[1])
+    POINTER = os.path.abspath(sys.argv[2])
     results = []
     try:
         with tempfile.TemporaryDirectory(prefix="cadence-window-test-") as work:
             with headless.Compositor(1280, 720, timeout=60) as comp:
                 for check in (check_typing_resize_paste, check_colours, check_idle,
-                              check_exit_status):
+                              check_exit_status, check_scrollback, check_font_size,
+                              check_watchdog, check_scale, check_synchronized_output,
+                              check_hyperlink_hover, check_client_side_decorations,
+                              check_selection, check_mouse_reporting):
                     start = time.monotonic()
                     results.append(f"{check.__name__}: {check(comp, cadence, work)} "
                                    f"({time.monotonic() - start:.1f} s)")
+                    print("ok   " + results[-1], file=sys.stderr, flush=True)
     except (TestFailure, headless.BenchError, subprocess.TimeoutExpired) as e:
-        for r in results:
-            print("ok   " + r, file=sys.stderr)
         print(f"FAIL cadence-window: {e}", file=sys.stderr)
         return 1
     print("PASS cadence-window\n  " + "\n  ".join(results))
