@@ -259,10 +259,10 @@ class Cadence(Terminal):
         return super().available()
 
     def argv(self, workdir, app_id, command, extra=()):
-        # Scrollback is not a command-line option (yet): cadence runs with its default.
         return [
             self.binary,
             "--font", f"{FONT_FAMILY}:{FONT_SIZE}",
+            "--scrollback", str(SCROLLBACK),
             "--app-id", app_id,
             *extra,
             "-e", *command,
@@ -609,7 +609,7 @@ def _run_cadence_stats(comp, term, base_dir, command, timeout, interact=None):
         # second must not race the harness's polling. Its stats say whether it painted.
         if interact:
             _wait_window(comp, proc, app_id, min(timeout, 60), log)
-            interact(comp)
+            interact(comp, proc, stats)
         waited = _wait4(proc.pid, timeout)
         if waited is None:
             raise RunFailed("timeout", f"did not exit within {timeout:.0f} s")
@@ -625,7 +625,7 @@ def run_cadence_latency(comp, term, base_dir, timeout, chars=200):
     """Types `chars` characters into `cat` in cadence; key_to_commit_us p50/p99 in ms."""
     text = "".join(random.Random(7).choice("abcdefghijklmnopqrstuvwxyz") for _ in range(chars))
 
-    def interact(comp):
+    def interact(comp, proc, stats_path):
         time.sleep(0.5)
         # 30 ms apart: each key gets a frame of its own at 60 Hz, so this measures latency
         # rather than how keys typed faster than the frame rate get batched.
@@ -645,25 +645,39 @@ def run_cadence_latency(comp, term, base_dir, timeout, chars=200):
     }
 
 
-def run_cadence_idle(comp, term, base_dir, timeout):
-    """Paints over 2 s of idle: a 3 s prompt's paints minus a 1 s prompt's paints.
+def _stats_now(proc, path, timeout=10):
+    """Asks a running cadence for its stats (SIGUSR2) and returns the fresh file."""
+    before = os.stat(path).st_mtime_ns if os.path.exists(path) else 0
+    os.kill(proc.pid, signal.SIGUSR2)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path) and os.stat(path).st_mtime_ns != before:
+            return _read_stats(path)
+        time.sleep(0.02)
+    raise RunFailed("no result", "cadence did not write its stats on SIGUSR2")
 
-    The stats file is only written at exit, so two runs that differ only in how long the
-    prompt sits idle give the idle paints as their difference; start-up paints cancel.
-    """
+
+def run_cadence_idle(comp, term, base_dir, timeout):
+    """What cadence does in 2 s at an idle prompt: paints, commits, frame callbacks and
+    wake-ups, read from two SIGUSR2 stats snapshots of one run (the second SIGUSR2 is the
+    one wake-up expected between them)."""
     got = {}
-    for idle in (1, 3):
-        stats = _run_cadence_stats(
-            comp, term, base_dir, ["sh", "-c", f"printf '$ '; sleep {idle}"], timeout
-        )
-        if not stats.get("paints"):
-            raise RunFailed("no window", f"no paints in {idle} s at a prompt")
-        got[idle] = stats
-    diff = {k: got[3].get(k, 0) - got[1].get(k, 0) for k in ("paints", "commits", "frame_callbacks")}
+
+    def interact(comp, proc, stats_path):
+        time.sleep(1.0)  # start-up paints and the last frame callback settle
+        got["before"] = _stats_now(proc, stats_path)
+        time.sleep(2.0)
+        got["after"] = _stats_now(proc, stats_path)
+
+    _run_cadence_stats(comp, term, base_dir, ["sh", "-c", "printf '$ '; sleep 4"], timeout,
+                       interact)
+    diff = {k: got["after"].get(k, 0) - got["before"].get(k, 0)
+            for k in ("paints", "commits", "frame_callbacks", "wakeups")}
     return {
         "idle_paints_2s": diff["paints"],
         "idle_commits_2s": diff["commits"],
-        "watchdog_fires": got[3].get("watchdog_fires"),
+        "idle_wakeups_2s": diff["wakeups"] - 1,
+        "watchdog_fires": got["after"].get("watchdog_fires"),
     }
 
 
@@ -685,6 +699,7 @@ CADENCE_METRICS = [
     ("key_p50_ms", "key to commit p50 [ms]", "{:.1f}"),
     ("key_p99_ms", "key to commit p99 [ms]", "{:.1f}"),
     ("idle_paints_2s", "paints in 2 s idle", "{:.0f}"),
+    ("idle_wakeups_2s", "wake-ups in 2 s idle", "{:.0f}"),
 ]
 
 
@@ -773,7 +788,7 @@ def run_round(rnd, terms, args, data_file, res):
                     continue
                 for label, fn, metrics in (
                     ("latency", run_cadence_latency, ["key_p50_ms", "key_p99_ms"]),
-                    ("idle", run_cadence_idle, ["idle_paints_2s"]),
+                    ("idle", run_cadence_idle, ["idle_paints_2s", "idle_wakeups_2s"]),
                 ):
                     if term.unusable:
                         res.fail("cadence", metrics, term.unusable)

@@ -54,6 +54,7 @@
 #include "wayland/clipboard.hpp"
 #include "wayland/display.hpp"
 #include "wayland/seat.hpp"
+#include "wayland/text_input.hpp"
 #include "wayland/window.hpp"
 
 namespace cadence::ui {
@@ -115,6 +116,7 @@ struct FrameStats {
 
 class TerminalWindow final : public wayland::WindowListener,
                              public wayland::SeatListener,
+                             public wayland::TextInputListener,
                              public SelectionQuery {
  public:
   explicit TerminalWindow(const WindowConfig& config)
@@ -135,6 +137,9 @@ class TerminalWindow final : public wayland::WindowListener,
   void on_key(const wayland::KeyInput& key) override;
   void on_keyboard_focus(bool focused) override;
   void on_pointer(const wayland::PointerInput& pointer) override;
+  // wayland::TextInputListener
+  void on_preedit(const std::string& text, int cursor_begin, int cursor_end) override;
+  void on_commit(const std::string& text) override;
   // SelectionQuery
   bool empty() const override { return !selection_.active(); }
   bool contains(StableRow row, int col) const override {
@@ -186,6 +191,7 @@ class TerminalWindow final : public wayland::WindowListener,
   std::unique_ptr<wayland::Window> window_;
   std::unique_ptr<wayland::Seats> seats_;
   std::unique_ptr<wayland::Clipboard> clipboard_;
+  std::unique_ptr<wayland::TextInput> text_input_;
   std::unique_ptr<render::GridRenderer> renderer_;
   std::unique_ptr<pty::PtyPane> pane_;
   std::unique_ptr<pty::IoThread> io_;
@@ -250,6 +256,7 @@ TerminalWindow::~TerminalWindow() {
     eglDestroySurface(egl_->display(), egl_surface_);
   }
   if (egl_window_) wl_egl_window_destroy(egl_window_);
+  text_input_.reset();
   clipboard_.reset();
   seats_.reset();
   window_.reset();
@@ -298,6 +305,10 @@ Result<void> TerminalWindow::init() {
   auto clipboard = wayland::Clipboard::create(*display_, *loop_, *seats_);
   if (!clipboard) return clipboard.error();
   clipboard_ = std::move(clipboard.value());
+  // The seats' capabilities arrive with the next roundtrip; input methods need a seat.
+  if (Result<void> r = display_->roundtrip(); !r) return r;
+  text_input_ =
+      wayland::TextInput::create(*display_, seats_->active_seat(), window_->surface(), *this);
   // Window already listens for outputs; seats come and go too.
   display_->set_global_listener(
       [this](const wayland::Global& g, bool added) { seats_->on_global(g, added); });
@@ -653,6 +664,14 @@ void TerminalWindow::paint() {
   // Cursor shapes other than the focused block are drawn over the grid.
   std::vector<render::Overlay> overlays;
   const CursorView& c = view_.cursor();
+  if (text_input_ && text_input_->enabled()) {
+    const auto& m = renderer_->metrics();
+    const double scale = window_->scale();
+    text_input_->set_cursor_rectangle(
+        static_cast<int>((renderer_->geometry().origin_x + c.col * m.cell_width) / scale),
+        static_cast<int>((renderer_->geometry().origin_y + c.row * m.cell_height) / scale),
+        static_cast<int>(m.cell_width / scale), static_cast<int>(m.cell_height / scale));
+  }
   if (c.visible) {
     const auto& m = renderer_->metrics();
     const float x = static_cast<float>(renderer_->geometry().origin_x + c.col * m.cell_width);
@@ -852,6 +871,31 @@ void TerminalWindow::on_key(const wayland::KeyInput& key) {
     dirty_ = true;
   }
   send_to_program(bytes);
+}
+
+void TerminalWindow::on_preedit(const std::string& text, int, int) {
+  std::u32string cps;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    const int n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
+    char32_t cp = n == 1 ? b : b & (0x7f >> n);
+    for (int k = 1; k < n && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
+    }
+    cps.push_back(cp);
+    i += static_cast<size_t>(n);
+  }
+  view_.set_preedit(std::move(cps));
+  mark_dirty();
+}
+
+void TerminalWindow::on_commit(const std::string& text) {
+  if (selection_.active()) {
+    selection_.clear();
+    view_.invalidate();
+  }
+  pending_keys_.push_back({now_ns(), pane_->bytes_parsed()});
+  send_to_program(text);
 }
 
 void TerminalWindow::on_keyboard_focus(bool focused) {
@@ -1152,6 +1196,8 @@ void TerminalWindow::write_stats() const {
   }
   field("scroll_offset", view_.scroll_offset());
   field("hover_link", view_.hover_link());
+  field("preedit_chars", view_.preedit().size());
+  field("text_input", text_input_ && text_input_->enabled() ? "true" : "false");
   field("csd", csd_ ? "true" : "false");
   field("cols", cols_);
   field("rows", rows_);

@@ -263,6 +263,31 @@ int TerminalView::snapshot(const vt::Terminal& t, const SelectionQuery* selectio
     row.changed = true;
     ++copied;
   }
+  if (!preedit_.empty() && cursor.row < rows) {
+    // The pre-edit text covers the cells from the cursor on, underlined, in the default
+    // colours; it goes as soon as the input method commits or clears it.
+    ViewRow& row = rows_[static_cast<size_t>(cursor.row)];
+    render::GridCell base;
+    resolve(t, vt::Style{}, base, false);
+    base.underline = render::Underline::single;
+    int col = t.cursor().col;
+    for (char32_t cp : preedit_) {
+      const int w = std::max(1, vt::unicode::width(cp));
+      if (col + w > cols_) break;
+      render::GridCell& g = row.cells[static_cast<size_t>(col)];
+      g = base;
+      g.cp = cp;
+      g.width = static_cast<uint8_t>(w);
+      if (w == 2) {
+        render::GridCell& tail = row.cells[static_cast<size_t>(col + 1)];
+        tail = base;
+        tail.width = 0;
+      }
+      col += w;
+    }
+    row.stable = -1;  // copied again next time, without the pre-edit once it is gone
+    row.changed = true;
+  }
   if (block_row >= 0 && block_row < rows) {
     // The block cursor is drawn as its cell in reverse: cursor colour behind, the
     // background colour in front.

@@ -84,6 +84,14 @@ class TerminalView {
   }
   uint32_t hover_link() const { return hover_link_; }
 
+  // An input method's pre-edit text, drawn underlined from the cursor (empty: none).
+  void set_preedit(std::u32string text) {
+    if (text == preedit_) return;
+    preedit_ = std::move(text);
+    invalidate();
+  }
+  const std::u32string& preedit() const { return preedit_; }
+
   const CursorView& cursor() const { return cursor_; }
   uint32_t background() const { return background_; }
   // The text rows showed at the last snapshot (tests and debugging).
@@ -118,6 +126,7 @@ class TerminalView {
   int cursor_row_shown_ = -1;
   uint32_t background_ = 0;
   uint32_t hover_link_ = 0;
+  std::u32string preedit_;
 };
 
 }  // namespace cadence::ui

@@ -3,11 +3,11 @@
 
     cadence_demo.py PATH/TO/cadence [--out cadence-demo.png]
 
-First cadence runs with no arguments. If it exits without mapping a window (this stage of
-the project: it probes Wayland and GL ES, then says the window is not built), its output is
-shown and nothing else happens; no screenshot is made up. If it maps a window, that instance
-is closed and `cadence -e sh -c DEMO` runs a short colourful command; the most colourful
-frame seen while it runs is written to the PNG, whose path is printed.
+First cadence runs with no arguments (the user's shell). If it exits without mapping a
+window (no GL ES, no usable font...), its output is shown and nothing else happens; no
+screenshot is made up. If it maps a window, that instance is closed and
+`cadence -e sh -c DEMO` runs a short colourful command; the most colourful frame seen while
+it runs is written to the PNG, whose path is printed.
 """
 
 import argparse

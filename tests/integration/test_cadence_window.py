@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """cadence as a terminal, end to end, in the headless bench.
 
-    test_cadence_window.py PATH/TO/cadence PATH/TO/cadence-test-pointer
+    test_cadence_window.py PATH/TO/cadence PATH/TO/cadence-test-pointer PATH/TO/cadence-test-ime
 
 Each check starts cadence under a real sway with a real shell on a real pty:
   - typing: a command typed with wtype runs in the shell and writes a file;
@@ -27,7 +27,10 @@ Each check starts cadence under a real sway with a real shell on a real pty:
     closes the window;
   - selection: a double click selects a word (URL characters included) and a triple
     click the line, into the primary selection other clients read;
-  - mouse reporting: a program that enables SGR mouse mode reads the click at its cell.
+  - mouse reporting: a program that enables SGR mouse mode reads the click at its cell;
+  - input methods: through sway's input-method relay (tests/tools/cadence-test-ime),
+    pre-edit text is drawn at the cursor without reaching the program, and committed
+    text reaches the program as typed.
 """
 
 import json
@@ -45,6 +48,7 @@ import headless  # noqa: E402
 
 FONT = "DejaVu Sans Mono:11"
 POINTER = None  # cadence-test-pointer (tests/tools), set by main()
+IME = None  # cadence-test-ime (tests/tools), set by main()
 
 
 def pointer_session(comp):
@@ -582,13 +586,63 @@ def check_mouse_reporting(comp, cadence, work):
     return "SGR press and release reported at column 5, row 3"
 
 
+def check_input_method(comp, cadence, work):
+    committed = "日本語"
+    script = (f"stty raw -echo; printf 'ready\\r\\n'; "
+              f"dd bs=1 count={len(committed.encode())} of=ime.bin 2>/dev/null; sleep 60")
+    term = Cadence(comp, cadence, work, "ime", ["sh", "-c", script])
+    ime = subprocess.Popen([IME], env=comp.client_env(), stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def send(line):
+        ime.stdin.write((line + "\n").encode())
+        ime.stdin.flush()
+        answer = b""
+        while not answer.startswith(b"ok"):
+            answer = ime.stdout.readline()
+            if not answer:
+                raise TestFailure("cadence-test-ime: " + ime.stderr.read().decode(errors="replace"))
+        return answer
+
+    try:
+        expect(wait_for(lambda: term.stats()["bytes_parsed"] >= 7, 10), "the program did not start")
+        # Focus reaches cadence with the first key; the input method then sees it active.
+        comp.key("Shift_L")
+        send("wait-active")
+        s = wait_for(lambda: (lambda st: st if st["text_input"] else None)(term.stats()), 5)
+        expect(s is not None, "cadence did not enable text input")
+        send("preedit かな")
+        s = wait_for(lambda: (lambda st: st if st["preedit_chars"] == 2 else None)(term.stats()), 5)
+        expect(s is not None, "the pre-edit text is not shown")
+        img = comp.screenshot()
+        wx, wy = term.window.rect[0], term.window.rect[1]
+        y = wy + s["origin_y"] + s["cell_height"] + s["cell_height"] // 2
+        inked = sum(1 for x in range(wx + s["origin_x"], wx + s["origin_x"] + 4 * s["cell_width"])
+                    if img.pixel(x, y) != img.pixel(wx + 1, wy + 1))
+        expect(inked > 0, "nothing drawn where the pre-edit text should be")
+        expect(read_text(os.path.join(work, "ime.bin")) in (None, b""),
+               "pre-edit text reached the program")
+        send("commit " + committed)
+        got = wait_for(lambda: (lambda b: b if b and len(b) >= len(committed.encode()) else None)(
+            read_text(os.path.join(work, "ime.bin"))), 10)
+        expect(got == committed.encode(), f"the program read {got!r}")
+        s = wait_for(lambda: (lambda st: st if st["preedit_chars"] == 0 else None)(term.stats()), 5)
+        expect(s is not None, "the pre-edit text stayed after the commit")
+    finally:
+        ime.kill()
+        ime.wait()
+        term.close()
+    return f"pre-edit shown at the cursor, {committed} committed to the program"
+
+
 def main():
-    global POINTER
-    if len(sys.argv) != 3:
+    global POINTER, IME
+    if len(sys.argv) != 4:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     cadence = os.path.abspath(sys.argv[1])
     POINTER = os.path.abspath(sys.argv[2])
+    IME = os.path.abspath(sys.argv[3])
     results = []
     try:
         with tempfile.TemporaryDirectory(prefix="cadence-window-test-") as work:
@@ -597,7 +651,7 @@ def main():
                               check_exit_status, check_scrollback, check_font_size,
                               check_watchdog, check_scale, check_synchronized_output,
                               check_hyperlink_hover, check_client_side_decorations,
-                              check_selection, check_mouse_reporting):
+                              check_selection, check_mouse_reporting, check_input_method):
                     start = time.monotonic()
                     results.append(f"{check.__name__}: {check(comp, cadence, work)} "
                                    f"({time.monotonic() - start:.1f} s)")
