@@ -192,6 +192,7 @@ class TerminalWindow final : public wayland::WindowListener,
   std::unique_ptr<wayland::Seats> seats_;
   std::unique_ptr<wayland::Clipboard> clipboard_;
   std::unique_ptr<wayland::TextInput> text_input_;
+  int seats_listener_ = 0;
   std::unique_ptr<render::GridRenderer> renderer_;
   std::unique_ptr<pty::PtyPane> pane_;
   std::unique_ptr<pty::IoThread> io_;
@@ -211,6 +212,8 @@ class TerminalWindow final : public wayland::WindowListener,
   int buffer_height_ = 0;
   int rows_ = 0;
   int cols_ = 0;
+  int min_width_ = 0;  // logical, as last told to the compositor
+  int min_height_ = 0;
   bool dirty_ = true;
   bool focused_ = false;
   bool closing_ = false;
@@ -258,6 +261,7 @@ TerminalWindow::~TerminalWindow() {
   if (egl_window_) wl_egl_window_destroy(egl_window_);
   text_input_.reset();
   clipboard_.reset();
+  if (display_ && seats_listener_) display_->remove_global_listener(seats_listener_);
   seats_.reset();
   window_.reset();
   egl_.reset();
@@ -310,7 +314,7 @@ Result<void> TerminalWindow::init() {
   text_input_ =
       wayland::TextInput::create(*display_, seats_->active_seat(), window_->surface(), *this);
   // Window already listens for outputs; seats come and go too.
-  display_->set_global_listener(
+  seats_listener_ = display_->add_global_listener(
       [this](const wayland::Global& g, bool added) { seats_->on_global(g, added); });
 
   for (int* fd : {&watchdog_fd_, &sync_fd_, &blink_fd_}) {
@@ -441,7 +445,15 @@ void TerminalWindow::resize_grid() {
       return;
     }
   }
-  // Window min size: one cell plus padding, so the grid never collapses.
+  // The smallest window that still shows a 2x1 grid, so the grid never collapses.
+  const double scale = window_->scale();
+  const int min_w = static_cast<int>(std::ceil((2 * m.cell_width + 2 * pad) / scale));
+  const int min_h = static_cast<int>(std::ceil((m.cell_height + 2 * pad + bar) / scale));
+  if (min_w != min_width_ || min_h != min_height_) {
+    min_width_ = min_w;
+    min_height_ = min_h;
+    window_->set_min_size(min_w, min_h);
+  }
   if (rows != rows_ || cols != cols_) {
     rows_ = rows;
     cols_ = cols;

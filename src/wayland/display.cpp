@@ -152,15 +152,17 @@ void Display::on_global(void* data, wl_registry*, uint32_t name, const char* int
   auto* self = static_cast<Display*>(data);
   self->globals_.push_back(Global{name, interface, version});
   LOG_TRACE(kLog, "global ", name, ": ", interface, " v", version);
-  if (self->listener_) self->listener_(self->globals_.back(), true);
+  const Global added = self->globals_.back();
+  for (auto& [id, listener] : std::vector(self->listeners_)) listener(added, true);
 }
 
 void Display::on_global_remove(void* data, wl_registry*, uint32_t name) {
   auto* self = static_cast<Display*>(data);
-  if (self->listener_) {
-    for (const Global& g : self->globals_) {
-      if (g.name == name) self->listener_(Global(g), false);
-    }
+  for (const Global& g : self->globals_) {
+    if (g.name != name) continue;
+    const Global removed = g;
+    for (auto& [id, listener] : std::vector(self->listeners_)) listener(removed, false);
+    break;
   }
   std::erase_if(self->globals_, [name](const Global& g) { return g.name == name; });
   LOG_TRACE(kLog, "global ", name, " removed");

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.hpp"
@@ -89,8 +90,16 @@ class Display {
   }
 
   // Told of globals that appear or go after connect() (hot-plugged seats and outputs).
+  // Each part that follows some globals adds its own listener and removes it (by the
+  // returned id) before it goes.
   using GlobalListener = std::function<void(const Global& global, bool added)>;
-  void set_global_listener(GlobalListener listener) { listener_ = std::move(listener); }
+  int add_global_listener(GlobalListener listener) {
+    listeners_.emplace_back(++next_listener_id_, std::move(listener));
+    return next_listener_id_;
+  }
+  void remove_global_listener(int id) {
+    std::erase_if(listeners_, [id](const auto& l) { return l.first == id; });
+  }
 
   // Flushes requests and waits until the compositor has handled them. Fails when the
   // connection is gone or the compositor reported a protocol error (which it names).
@@ -113,7 +122,8 @@ class Display {
   wl_registry* registry_ = nullptr;
   std::string description_;
   std::vector<Global> globals_;
-  GlobalListener listener_;
+  std::vector<std::pair<int, GlobalListener>> listeners_;
+  int next_listener_id_ = 0;
 };
 
 }  // namespace cadence::wayland

@@ -131,7 +131,7 @@ Result<void> Window::init(const WindowOptions& options) {
     csd_ = true;
   }
 
-  display_.set_global_listener([this](const Global& g, bool added) {
+  global_listener_ = display_.add_global_listener([this](const Global& g, bool added) {
     if (g.interface != "wl_output") return;
     if (added) {
       add_output(g);
@@ -150,7 +150,7 @@ Result<void> Window::init(const WindowOptions& options) {
 }
 
 Window::~Window() {
-  display_.set_global_listener(nullptr);
+  display_.remove_global_listener(global_listener_);
   for (auto& f : feedbacks_) wp_presentation_feedback_destroy(f->proxy);
   if (frame_callback_) wl_callback_destroy(frame_callback_);
   if (decoration_) zxdg_toplevel_decoration_v1_destroy(decoration_);

@@ -193,6 +193,7 @@ class Window {
   uint32_t surface_version_ = 0;
   uint64_t feedback_frame_ = 0;
   bool feedback_requested_ = false;
+  int global_listener_ = 0;
 };
 
 }  // namespace cadence::wayland

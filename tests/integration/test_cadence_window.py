@@ -558,10 +558,15 @@ def check_selection(comp, cadence, work):
         send("sleep", 500, "click", "left", "click", "left", "click", "left")
         line = wait_for(lambda: (lambda t: t if t.startswith("see") else None)(primary()), 5)
         expect(line == "see https://example.com/a_b?c=1 here", f"triple click selected {line!r}")
+        # Ctrl+Shift+C puts the selection on the clipboard too.
+        comp.key("c", mods=("ctrl", "shift"))
+        clip = wait_for(lambda: (lambda r: r.stdout if r.stdout == line else None)(
+            comp.run(["wl-paste", "--no-newline"], timeout=10)), 5)
+        expect(clip == line, "Ctrl+Shift+C did not copy the selection to the clipboard")
     finally:
         close_pointer()
         term.close()
-    return "double click took the URL whole, triple click the line"
+    return "double click took the URL whole, triple click the line, Ctrl+Shift+C copied it"
 
 
 def check_mouse_reporting(comp, cadence, work):
