@@ -8,6 +8,8 @@
 // the same rows that parse. `-e` ends option parsing: everything after it is the command.
 // Exit status: the program's own status when it exits; 0 for --help and --version; 1 when
 // the environment cannot run cadence; 2 for a usage error.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -17,6 +19,7 @@
 
 #include "base/log.hpp"
 #include "base/result.hpp"
+#include "config/config.hpp"
 #include "render/egl_context.hpp"
 #include "render/font/font_set.hpp"
 #include "ui/terminal_window.hpp"
@@ -40,6 +43,7 @@ struct Options {
   bool probe = false;
   std::string font;
   std::string scrollback;
+  std::string config_path;
   ui::WindowConfig window;
 };
 
@@ -54,6 +58,8 @@ struct OptionSpec {
 constexpr OptionSpec kOptions[] = {
     {'e', "exec", nullptr, "run the rest of the command line instead of the shell",
      [](Options&, std::string_view) {}},
+    {'c', "config", "FILE", "the Lua configuration (default ~/.config/cadence/cadence.lua)",
+     [](Options& o, std::string_view v) { o.config_path = v; }},
     {'f', "font", "FAMILY:SIZE", "font family and size in points (default monospace:11)",
      [](Options& o, std::string_view v) { o.font = v; }},
     {'T', "title", "TITLE", "window title until the program sets one",
@@ -230,6 +236,45 @@ int probe() {
   return kExitOk;
 }
 
+// The configuration file under the command line: an option given on the command line
+// wins over the file. A file that does not load leaves the built-in defaults in place;
+// the error goes to stderr and is shown in the window, so it is not missed.
+void apply_config(Options& options) {
+  const bool named = !options.config_path.empty();
+  const std::string path = named ? options.config_path : config::default_config_path();
+  config::Config c;
+  if (!path.empty() && (named || access(path.c_str(), F_OK) == 0)) {
+    Result<config::Config> loaded = config::load_file(path, 1);
+    if (loaded) {
+      c = std::move(loaded.value());
+    } else {
+      const std::string message = "cadence: configuration not loaded: " + loaded.error().message +
+                                  "\ncadence: using the built-in defaults";
+      std::fprintf(stderr, "%s\n", message.c_str());
+      options.window.startup_message = message;
+    }
+  }
+  ui::WindowConfig& w = options.window;
+  if (options.font.empty()) {
+    w.font.family = c.font;
+    w.font.size_pt = c.font_size;
+  }
+  if (options.scrollback.empty()) w.scrollback_lines = c.scrollback_lines;
+  if (w.command.empty()) w.command = c.default_prog;
+  w.cursor_blink = w.cursor_blink || c.cursor_blink;
+  w.hold = w.hold || c.exit_behavior == config::ExitBehavior::hold;
+  w.client_side_decorations = w.client_side_decorations || c.client_side_decorations;
+  w.padding = c.window_padding;
+  w.term = c.term;
+  const uint32_t opaque = 0xff000000u;
+  w.colors.foreground = opaque | c.colors.foreground;
+  w.colors.background = opaque | c.colors.background;
+  w.colors.cursor = opaque | c.colors.cursor;
+  w.colors.selection_foreground = opaque | c.colors.selection_foreground;
+  w.colors.selection_background = opaque | c.colors.selection_background;
+  w.palette = c.colors.palette;
+}
+
 int run(int argc, char** argv) {
   log::configure_from_env();
   Result<Options> options = parse_options(std::span<char*>(argv + 1, argc > 0 ? argc - 1 : 0));
@@ -244,6 +289,7 @@ int run(int argc, char** argv) {
   }
   if (options->version) return print_version();
   if (options->probe) return probe();
+  apply_config(options.value());
   return ui::run_terminal_window(options->window);
 }
 

@@ -346,7 +346,7 @@ Result<void> TerminalWindow::init() {
   pty::PtyPane::Options po;
   po.spawn.argv =
       config_.command.empty() ? std::vector<std::string>{user_shell()} : config_.command;
-  po.spawn.env = {"TERM=xterm-256color", "COLORTERM=truecolor", "TERM_PROGRAM=cadence",
+  po.spawn.env = {"TERM=" + config_.term, "COLORTERM=truecolor", "TERM_PROGRAM=cadence",
                   "TERM_PROGRAM_VERSION=" CADENCE_VERSION};
   po.spawn.size = pty::WindowSize{24, 80, 0, 0};
   po.terminal.rows = 24;
@@ -357,9 +357,20 @@ Result<void> TerminalWindow::init() {
   pane_ = std::move(pane.value());
   {
     std::lock_guard<std::mutex> guard(pane_->mutex());
-    pane_->terminal().set_default_colors(config_.colors.foreground & 0xffffff,
-                                         config_.colors.background & 0xffffff,
-                                         config_.colors.cursor & 0xffffff);
+    vt::Terminal& t = pane_->terminal();
+    t.set_default_colors(config_.colors.foreground & 0xffffff, config_.colors.background & 0xffffff,
+                         config_.colors.cursor & 0xffffff);
+    for (size_t i = 0; i < config_.palette.size(); ++i) {
+      if (config_.palette[i]) t.set_default_palette(static_cast<int>(i), *config_.palette[i]);
+    }
+    if (!config_.startup_message.empty()) {
+      std::string text;
+      for (char ch : config_.startup_message) {
+        if (ch == '\n') text += '\r';
+        text += ch;
+      }
+      t.feed("\x1b[1;31m" + text + "\x1b[0m\r\n");
+    }
   }
   auto io = pty::IoThread::start(*waker_);
   if (!io) return io.error();

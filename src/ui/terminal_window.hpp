@@ -7,7 +7,9 @@
 // the window's size and scale become the pty's rows and columns.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,10 @@ struct WindowConfig {
   // the window (without xdg-decoration cadence does this anyway).
   bool client_side_decorations = false;
   ColorScheme colors;
+  std::array<std::optional<uint32_t>, 16> palette;  // 0xRRGGBB; unset: xterm's colours
+  std::string term = "xterm-256color";
+  // Shown in the terminal before the program's output (a configuration error).
+  std::string startup_message;
   // Frame pacing safety net: a frame callback that has not arrived after this long is
   // given up on (the window may be hidden) and painting resumes.
   int watchdog_ms = 1000;

@@ -138,6 +138,8 @@ class Terminal : private ParserHandler {
   uint64_t palette_version() const { return palette_version_; }
   // The defaults OSC 10/11/12 report and reset to (the window's configured colours).
   void set_default_colors(uint32_t foreground, uint32_t background, uint32_t cursor);
+  // A palette entry's default (what OSC 104 resets it to): the configured colour scheme.
+  void set_default_palette(int index, uint32_t rgb);
 
   const std::string& title() const { return title_; }
   const std::string& icon_title() const { return icon_title_; }
@@ -376,6 +378,7 @@ class Terminal : private ParserHandler {
   // Colour overrides from OSC 4/10/11/12 (index 256 fg, 257 bg, 258 cursor); unset = -1.
   std::vector<int64_t> palette_;
   uint32_t default_colors_[3] = {0xffffff, 0x000000, 0xffffff};  // fg, bg, cursor
+  std::vector<int64_t> default_palette_overrides_;               // 0..255, -1: xterm's
   uint64_t palette_version_ = 0;
   // kitty keyboard protocol: a stack of flag sets per screen.
   std::vector<int> kitty_flags_primary_;

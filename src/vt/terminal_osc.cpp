@@ -163,7 +163,18 @@ uint32_t Terminal::palette_color(int index) const {
   if (index == kPaletteForeground) return default_colors_[0];
   if (index == kPaletteBackground) return default_colors_[1];
   if (index == kPaletteCursor) return default_colors_[2];
+  if (static_cast<size_t>(index) < default_palette_overrides_.size() &&
+      default_palette_overrides_[static_cast<size_t>(index)] >= 0) {
+    return static_cast<uint32_t>(default_palette_overrides_[static_cast<size_t>(index)]);
+  }
   return default_palette(index);
+}
+
+void Terminal::set_default_palette(int index, uint32_t rgb) {
+  if (index < 0 || index > 255) return;
+  if (default_palette_overrides_.empty()) default_palette_overrides_.assign(256, -1);
+  default_palette_overrides_[static_cast<size_t>(index)] = rgb & 0xffffff;
+  ++palette_version_;
 }
 
 void Terminal::set_default_colors(uint32_t foreground, uint32_t background, uint32_t cursor) {

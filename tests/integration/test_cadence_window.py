@@ -30,7 +30,9 @@ Each check starts cadence under a real sway with a real shell on a real pty:
   - mouse reporting: a program that enables SGR mouse mode reads the click at its cell;
   - input methods: through sway's input-method relay (tests/tools/cadence-test-ime),
     pre-edit text is drawn at the cursor without reaching the program, and committed
-    text reaches the program as typed.
+    text reaches the program as typed;
+  - configuration: --config FILE sets the colours, font size and program; a broken file
+    leaves the defaults in place and its error is shown in the window and on stderr.
 """
 
 import json
@@ -129,6 +131,26 @@ def read_png(path):
     return headless.Image(width, height, bytes(rgb))
 
 
+def stats_of(proc, path):
+    """Asks a running cadence for a fresh stats file (SIGUSR2) and returns it."""
+    before = os.stat(path).st_mtime_ns if os.path.exists(path) else 0
+    os.kill(proc.pid, signal.SIGUSR2)
+
+    def fresh():
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return None
+        if st.st_mtime_ns == before:
+            return None
+        with open(path) as f:
+            return json.load(f)
+
+    stats = wait_for(fresh, 10, 0.02)
+    expect(stats is not None, "cadence did not write its stats on SIGUSR2")
+    return stats
+
+
 class Cadence:
     """One cadence process in the bench, with its stats file and screenshot path."""
 
@@ -146,23 +168,7 @@ class Cadence:
         self.window = comp.wait_mapped(pid=self.proc.pid, timeout=60, process=self.proc)
 
     def stats(self):
-        """Asks for a fresh stats file (SIGUSR2) and returns it."""
-        before = os.stat(self.stats_path).st_mtime_ns if os.path.exists(self.stats_path) else 0
-        os.kill(self.proc.pid, signal.SIGUSR2)
-
-        def fresh():
-            try:
-                st = os.stat(self.stats_path)
-            except FileNotFoundError:
-                return None
-            if st.st_mtime_ns == before:
-                return None
-            with open(self.stats_path) as f:
-                return json.load(f)
-
-        stats = wait_for(fresh, 10, 0.02)
-        expect(stats is not None, "cadence did not write its stats on SIGUSR2")
-        return stats
+        return stats_of(self.proc, self.stats_path)
 
     def log_tail(self):
         self.log.flush()
@@ -640,6 +646,59 @@ def check_input_method(comp, cadence, work):
     return f"pre-edit shown at the cursor, {committed} committed to the program"
 
 
+def check_config(comp, cadence, work):
+    good = os.path.join(work, "good.lua")
+    with open(good, "w") as f:
+        f.write("local cadence = require 'cadence'\n"
+                "local config = cadence.config_builder()\n"
+                "config.font_size = 16\n"
+                "config.colors = { background = '#102030' }\n"
+                "config.default_prog = { 'sh', '-c', 'printf configured; sleep 60' }\n"
+                "return config\n")
+    stats_path = os.path.join(work, "config-stats.json")
+    log = open(os.path.join(work, "config.log"), "wb")
+    proc = comp.launch([cadence, "--config", good, "--frame-stats", stats_path],
+                       env={"HOME": work}, cwd=work, stdout=log, stderr=log)
+    try:
+        win = comp.wait_mapped(pid=proc.pid, timeout=60, process=proc)
+        s = wait_for(lambda: (lambda st: st if st["bytes_parsed"] >= 10 else None)(
+            stats_of(proc, stats_path)), 10)
+        expect(s is not None, "the configured program did not run")
+        expect(s["cell_height"] >= 20, f"font_size 16 gave cells {s['cell_width']}x{s['cell_height']}")
+        def corner():
+            return comp.screenshot().pixel(win.rect[0] + win.rect[2] - 5, win.rect[1] + win.rect[3] - 5)
+
+        bg = wait_for(lambda: (lambda c: c if c == (0x10, 0x20, 0x30) else None)(corner()), 10)
+        expect(bg is not None, f"configured background, got {corner()}")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    bad = os.path.join(work, "bad.lua")
+    with open(bad, "w") as f:
+        f.write("local c = require('cadence').config_builder()\nc.font_szie = 14\nreturn c\n")
+    err_path = os.path.join(work, "bad.log")
+    proc = comp.launch([cadence, "--config", bad, "-e", "sh", "-c", "sleep 60"],
+                       env={"HOME": work}, cwd=work, stdout=subprocess.DEVNULL,
+                       stderr=open(err_path, "wb"))
+    try:
+        win = comp.wait_mapped(pid=proc.pid, timeout=60, process=proc)
+        err = (read_text(err_path) or b"").decode()
+        expect("bad.lua:2: unknown option 'font_szie' (did you mean 'font_size'?)" in err,
+               f"stderr: {err!r}")
+        def red_pixels():
+            n = comp.screenshot().color_histogram(win.rect).get((0xCD, 0x00, 0x00), 0)
+            return n if n > 50 else None
+
+        expect(wait_for(red_pixels, 10), "the error is not shown in the window")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+    return "colours, font size and program from --config; a broken file is reported in the window"
+
+
 def main():
     global POINTER, IME
     if len(sys.argv) != 4:
@@ -656,7 +715,8 @@ def main():
                               check_exit_status, check_scrollback, check_font_size,
                               check_watchdog, check_scale, check_synchronized_output,
                               check_hyperlink_hover, check_client_side_decorations,
-                              check_selection, check_mouse_reporting, check_input_method):
+                              check_selection, check_mouse_reporting, check_input_method,
+                              check_config):
                     start = time.monotonic()
                     results.append(f"{check.__name__}: {check(comp, cadence, work)} "
                                    f"({time.monotonic() - start:.1f} s)")
