@@ -255,6 +255,7 @@ void Window::set_minimized() { xdg_toplevel_set_minimized(toplevel_); }
 
 void Window::request_attention() {
   if (!activation_) return;
+  LOG_DEBUG(kLog, "asking for attention (xdg-activation)");
   // A token asked for by ourselves and handed straight back: sway and others mark the
   // window urgent when the activation cannot take focus.
   xdg_activation_token_v1* token = xdg_activation_v1_get_activation_token(activation_);
@@ -262,6 +263,7 @@ void Window::request_attention() {
       .done =
           [](void* data, xdg_activation_token_v1* t, const char* token_string) {
             auto* w = static_cast<Window*>(data);
+            LOG_DEBUG(kLog, "activation token received; activating");
             xdg_activation_v1_activate(w->activation_, token_string, w->surface_);
             xdg_activation_token_v1_destroy(t);
           },

@@ -31,6 +31,8 @@ Each check starts cadence under a real sway with a real shell on a real pty:
   - input methods: through sway's input-method relay (tests/tools/cadence-test-ime),
     pre-edit text is drawn at the cursor without reaching the program, and committed
     text reaches the program as typed;
+  - key repeat: a key held for a second repeats at the compositor's rate;
+  - bell: a bell in an unfocused window marks it urgent (xdg-activation);
   - configuration: --config FILE sets the colours, font size and program; a broken file
     leaves the defaults in place and its error is shown in the window and on stderr.
 """
@@ -699,6 +701,62 @@ def check_config(comp, cadence, work):
     return "colours, font size and program from --config; a broken file is reported in the window"
 
 
+def check_key_repeat(comp, cadence, work):
+    script = "stty raw -echo; printf 'ready\\r\\n'; dd bs=1 count=200 of=repeat.bin 2>/dev/null"
+    term = Cadence(comp, cadence, work, "repeat", ["sh", "-c", script])
+    try:
+        expect(wait_for(lambda: term.stats()["bytes_parsed"] >= 7, 10), "the program did not start")
+        # Press, hold 1.5 s, release: the compositor's delay (600 ms here) then its rate.
+        comp._wtype(["-P", "x", "-s", "1500", "-p", "x"])
+        path = os.path.join(work, "repeat.bin")
+        time.sleep(0.5)
+        got = read_text(path) or b""
+        s = term.stats()
+        expect(not s["repeat_armed"], "the repeat timer is still armed after the release")
+    finally:
+        term.close()
+    got = read_text(path) or got
+    expect(set(got) <= {ord("x")}, f"held x produced {got!r}")
+    expect(len(got) >= 5, f"a 1.5 s hold produced only {len(got)} characters")
+    return f"a 1.5 s hold of x produced {len(got)} characters"
+
+
+def check_bell_urgency(comp, cadence, work):
+    # sway's default for an activation request on a visible workspace is to focus the
+    # window; ask it to mark the window urgent instead, as most users' setups do.
+    comp.command("focus_on_window_activation urgent")
+    ring = os.path.join(work, "ring")
+    ringer = Cadence(comp, cadence, work, "ringer",
+                     ["sh", "-c", f"while [ ! -e {ring} ]; do sleep 0.05; done; "
+                                  "printf '\\a'; sleep 60"])
+    other = None
+    try:
+        other = Cadence(comp, cadence, work, "other", ["sh", "-c", "sleep 60"])
+        comp.command(f"[pid={other.proc.pid}] focus")
+        open(ring, "w").close()
+
+        def urgent():
+            def walk(node):
+                if node.get("pid") == ringer.proc.pid:
+                    return node
+                for child in node.get("nodes", []) + node.get("floating_nodes", []):
+                    found = walk(child)
+                    if found:
+                        return found
+                return None
+            node = walk(comp.swaymsg(msg_type="get_tree"))
+            return node if node and node.get("urgent") else None
+
+        node = wait_for(urgent, 10, 0.2)
+        expect(node is not None, "the bell did not mark the unfocused window urgent")
+        expect(not node.get("focused"), "the ringing window was focused after all")
+    finally:
+        if other:
+            other.close()
+        ringer.close()
+    return "bell in an unfocused window made it urgent"
+
+
 def main():
     global POINTER, IME
     if len(sys.argv) != 4:
@@ -716,7 +774,7 @@ def main():
                               check_watchdog, check_scale, check_synchronized_output,
                               check_hyperlink_hover, check_client_side_decorations,
                               check_selection, check_mouse_reporting, check_input_method,
-                              check_config):
+                              check_config, check_key_repeat, check_bell_urgency):
                     start = time.monotonic()
                     results.append(f"{check.__name__}: {check(comp, cadence, work)} "
                                    f"({time.monotonic() - start:.1f} s)")
