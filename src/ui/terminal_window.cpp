@@ -40,6 +40,7 @@
 #include <memory>
 #include <mutex>
 
+#include "base/clock.hpp"
 #include "base/event_loop.hpp"
 #include "base/log.hpp"
 #include "pty/io_thread.hpp"
@@ -51,6 +52,7 @@
 #include "ui/mouse_encoder.hpp"
 #include "ui/paste.hpp"
 #include "ui/selection.hpp"
+#include "vt/utf8.hpp"
 #include "wayland/clipboard.hpp"
 #include "wayland/display.hpp"
 #include "wayland/seat.hpp"
@@ -61,12 +63,6 @@ namespace cadence::ui {
 namespace {
 
 const log::Tag kLog{"ui"};
-
-uint64_t now_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 std::string user_shell() {
   if (const char* s = std::getenv("SHELL"); s && *s) return s;
@@ -120,7 +116,7 @@ class TerminalWindow final : public wayland::WindowListener,
                              public SelectionQuery {
  public:
   explicit TerminalWindow(const WindowConfig& config)
-      : config_(config), view_(config.colors), start_ns_(now_ns()) {}
+      : config_(config), view_(config.colors), start_ns_(monotonic_ns()) {}
   ~TerminalWindow() override;
 
   Result<void> init();
@@ -644,7 +640,7 @@ void TerminalWindow::maybe_paint() {
 }
 
 void TerminalWindow::paint() {
-  const uint64_t t0 = now_ns();
+  const uint64_t t0 = monotonic_ns();
   bool held = false;
   int copied = 0;
   {
@@ -678,7 +674,7 @@ void TerminalWindow::paint() {
   }
   dirty_ = false;
   stats_.rows_copied += static_cast<uint64_t>(copied);
-  const uint64_t t_snapshot = now_ns();
+  const uint64_t t_snapshot = monotonic_ns();
   stats_.snapshot_us += (t_snapshot - t0) / 1000;
 
   view_.apply(*renderer_);
@@ -719,7 +715,7 @@ void TerminalWindow::paint() {
   if (!eglMakeCurrent(egl_->display(), egl_surface_, egl_surface_, egl_->context())) {
     LOG_ERROR(kLog, "eglMakeCurrent: ", render::egl_error_name(eglGetError()));
   }
-  const uint64_t t_prepared = now_ns();
+  const uint64_t t_prepared = monotonic_ns();
   stats_.prepare_us += (t_prepared - t_snapshot) / 1000;
   renderer_->draw(buffer_width_, buffer_height_, view_.background());
   if (renderer_->take_atlas_reset()) {
@@ -746,12 +742,12 @@ void TerminalWindow::paint() {
   window_->request_presentation_feedback(++frame_id_);
   window_->prepare_commit();
   arm_timer(watchdog_fd_, config_.watchdog_ms);
-  const uint64_t t_drawn = now_ns();
+  const uint64_t t_drawn = monotonic_ns();
   stats_.draw_us += (t_drawn - t_prepared) / 1000;
   if (!eglSwapBuffers(egl_->display(), egl_surface_)) {
     LOG_ERROR(kLog, "eglSwapBuffers: ", render::egl_error_name(eglGetError()));
   }
-  const uint64_t t1 = now_ns();
+  const uint64_t t1 = monotonic_ns();
   stats_.swap_us += (t1 - t_drawn) / 1000;
   ++stats_.paints;
   if (stats_.paints == 1) stats_.first_frame_us = (t1 - start_ns_) / 1000;
@@ -897,18 +893,7 @@ void TerminalWindow::on_key(const wayland::KeyInput& key) {
 }
 
 void TerminalWindow::on_preedit(const std::string& text, int, int) {
-  std::u32string cps;
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char b = static_cast<unsigned char>(text[i]);
-    const int n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
-    char32_t cp = n == 1 ? b : b & (0x7f >> n);
-    for (int k = 1; k < n && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
-    }
-    cps.push_back(cp);
-    i += static_cast<size_t>(n);
-  }
-  view_.set_preedit(std::move(cps));
+  view_.set_preedit(vt::decode_utf8(text));
   mark_dirty();
 }
 
@@ -917,7 +902,7 @@ void TerminalWindow::on_commit(const std::string& text) {
     selection_.clear();
     view_.invalidate();
   }
-  pending_keys_.push_back({now_ns(), pane_->bytes_parsed()});
+  pending_keys_.push_back({monotonic_ns(), pane_->bytes_parsed()});
   send_to_program(text);
 }
 
@@ -1096,17 +1081,7 @@ void TerminalWindow::draw_decorations(std::vector<render::Overlay>& overlays,
   const float y = std::max(0.0f, std::round((bar - static_cast<float>(m.cell_height)) / 2));
   float x = std::round(bar / 3);
   const float limit = w - 3 * bar - static_cast<float>(m.cell_width);
-  std::u32string title;
-  for (size_t i = 0; i < title_.size();) {
-    const unsigned char b = static_cast<unsigned char>(title_[i]);
-    const int n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
-    char32_t cp = n == 1 ? b : b & (0x7f >> n);
-    for (int k = 1; k < n && i + k < title_.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(title_[i + k]) & 0x3f);
-    }
-    title.push_back(cp);
-    i += static_cast<size_t>(n);
-  }
+  const std::u32string title = vt::decode_utf8(title_);
   for (char32_t cp : title) {
     if (x > limit) break;
     text.push_back({x, y, cp, kTitleTextColor, 0});

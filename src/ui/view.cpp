@@ -1,40 +1,14 @@
 // TerminalView (see view.hpp).
 #include "ui/view.hpp"
 
+#include "vt/utf8.hpp"
+
 #include <algorithm>
 
 namespace cadence::ui {
 namespace {
 
 constexpr uint32_t kOpaque = 0xff000000u;
-
-// Packed scrollback text is valid UTF-8 written by the core; decode it to code points.
-void decode_utf8(std::string_view s, std::u32string& out) {
-  out.clear();
-  for (size_t i = 0; i < s.size();) {
-    const uint8_t b = static_cast<uint8_t>(s[i]);
-    char32_t cp;
-    size_t n;
-    if (b < 0x80) {
-      cp = b;
-      n = 1;
-    } else if ((b >> 5) == 6) {
-      cp = b & 0x1f;
-      n = 2;
-    } else if ((b >> 4) == 14) {
-      cp = b & 0x0f;
-      n = 3;
-    } else {
-      cp = b & 0x07;
-      n = 4;
-    }
-    for (size_t k = 1; k < n && i + k < s.size(); ++k) {
-      cp = (cp << 6) | (static_cast<uint8_t>(s[i + k]) & 0x3f);
-    }
-    out.push_back(cp);
-    i += n;
-  }
-}
 
 render::Underline underline_of(vt::UnderlineStyle u) {
   switch (u) {
@@ -161,7 +135,7 @@ void TerminalView::copy_history_row(const vt::Terminal& t, const vt::PackedLine&
     render::GridCell& g = out.cells[static_cast<size_t>(col)];
     resolve(t, style, g, any_selection && selection->contains(stable, col));
     g.width = width == 0 ? 1 : width;
-    decode_utf8(text, cps);
+    cps = vt::decode_utf8(text);
     g.cp = cps.empty() ? 0 : cps[0];
     if (cps.size() > 1) {
       out.clusters.push_back(cps);

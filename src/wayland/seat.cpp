@@ -17,18 +17,13 @@
 #include <ctime>
 
 #include "base/check.hpp"
+#include "base/clock.hpp"
 #include "base/log.hpp"
 
 namespace cadence::wayland {
 namespace {
 
 const log::Tag kLog{"input"};
-
-uint64_t now_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 const char* locale_for_compose() {
   for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
@@ -269,7 +264,7 @@ KeyInput Seats::translate(uint32_t keycode, KeyInput::Action action) {
   k.action = action;
   k.keycode = keycode;
   k.mods = mods_;
-  k.received_ns = now_ns();
+  k.received_ns = monotonic_ns();
   k.serial = last_serial_;
   if (!state_) return k;
   k.keysym = xkb_state_key_get_one_sym(state_, keycode);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "vt/terminal.hpp"
+#include "vt/utf8.hpp"
 
 namespace cadence::vt {
 namespace {
@@ -92,6 +93,27 @@ TEST(History, EraseSavedLinesDropsUnpackedOnesToo) {
   t.feed("\x1b[3J");
   EXPECT_EQ(t.scrollback_size(), 0u);
   EXPECT_EQ(t.unpacked_history(), 0u);
+}
+
+}  // namespace
+}  // namespace cadence::vt
+
+namespace cadence::vt {
+namespace {
+
+TEST(Utf8, DecodeRoundTripsAndReplacesBadBytes) {
+  const std::u32string text = U"a\u00e9\u4e2d\U0001F600";
+  std::string bytes;
+  for (char32_t cp : text) append_utf8(bytes, cp);
+  EXPECT_EQ(decode_utf8(bytes), text);
+  EXPECT_EQ(decode_utf8("a\xff"
+                        "b"),
+            U"a\uFFFDb");
+  EXPECT_EQ(decode_utf8("\xe4\xb8"), U"\uFFFD\uFFFD") << "a sequence cut short";
+  EXPECT_EQ(decode_utf8("\xc3"
+                        "A"),
+            U"\uFFFDA")
+      << "a lead byte without its continuation";
 }
 
 }  // namespace
