@@ -151,12 +151,14 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 
+  // Tiles are uploaded from tightly packed rows of any width (an 18-pixel tile row is 18
+  // bytes): before any upload, or GL reads rows padded to 4 bytes past the end of them.
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
   coverage_.rgba = false;
   color_.rgba = true;
   reset_atlas(coverage_, kInitialCoverageAtlas);
   reset_atlas(color_, kInitialColorAtlas);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
   if (GLenum e = glGetError(); e != GL_NO_ERROR) {
     return make_error(log::concat("GL error 0x", std::hex, e, " setting up the renderer"));
   }

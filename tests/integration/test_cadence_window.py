@@ -31,6 +31,10 @@ Each check starts cadence under a real sway with a real shell on a real pty:
   - input methods: through sway's input-method relay (tests/tools/cadence-test-ime),
     pre-edit text is drawn at the cursor without reaching the program, and committed
     text reaches the program as typed;
+  - attributes: underline styles, strikethrough, overline, inverse and invisible text are
+    drawn where they belong in the cell (checked on cadence's own PNG);
+  - middle click and wheel: the middle button pastes the primary selection into the
+    program, the wheel scrolls the history;
   - key repeat: a key held for a second repeats at the compositor's rate;
   - bell: a bell in an unfocused window marks it urgent (xdg-activation);
   - configuration: --config FILE sets the colours, font size and program; a broken file
@@ -295,6 +299,10 @@ def check_colours(comp, cadence, work):
         differ = sum(1 for y in range(0, own.height, 3) for x in range(0, own.width, 3)
                      if own.pixel(x, y) != shot.pixel(x + wx, y + wy))
         expect(differ == 0, f"{differ} sampled pixels differ between grim and cadence's PNG")
+        # Nothing but background where nothing was printed (blank cells, padding).
+        bg = own.pixel(own.width - 1, own.height - 1)
+        stray = own.count_differing(bg, (0, own.height // 2, own.width, own.height // 2))
+        expect(stray == 0, f"{stray} pixels of ink in the empty lower half")
     finally:
         term.close()
     return "SGR 16/256/truecolour cells match in grim and in cadence's own PNG"
@@ -757,6 +765,99 @@ def check_bell_urgency(comp, cadence, work):
     return "bell in an unfocused window made it urgent"
 
 
+def check_attributes(comp, cadence, work):
+    # Runs of spaces, so only the decoration (or background) can put ink in a cell.
+    rows = [
+        ("\\033[4m    \\033[0m", "underline"),
+        ("\\033[9m    \\033[0m", "strike"),
+        ("\\033[53m    \\033[0m", "overline"),
+        ("\\033[4:3m        \\033[0m", "curly"),
+        ("\\033[4:4m        \\033[0m", "dotted"),
+        ("\\033[7m    \\033[0m", "inverse"),
+        ("\\033[8mXXXX\\033[0m", "invisible"),
+        ("\\033[4:2;58;2;255;0;0m    \\033[0m", "double red"),
+    ]
+    script = "printf '\\033[2J\\033[H" + "\\n".join(r for r, _ in rows) + "'; sleep 60"
+    term = Cadence(comp, cadence, work, "attrs", ["sh", "-c", script])
+    try:
+        s = wait_for(lambda: (lambda st: st if st["bytes_parsed"] > 0 else None)(term.stats()), 10)
+        time.sleep(0.3)
+        os.kill(term.proc.pid, signal.SIGUSR1)
+        expect(wait_for(lambda: os.path.exists(term.png_path), 10), "no PNG")
+        img = read_png(term.png_path)
+        cw, ch, ox, oy = s["cell_width"], s["cell_height"], s["origin_x"], s["origin_y"]
+        bg = img.pixel(img.width - 3, img.height - 3)
+        fg = (0xD8, 0xD8, 0xD8)
+
+        def ink_rows(row, cols=4):
+            """The pixel rows of a text row that hold anything but background."""
+            found = []
+            for y in range(oy + row * ch, oy + (row + 1) * ch):
+                if any(img.pixel(x, y) != bg for x in range(ox, ox + cols * cw)):
+                    found.append(y - oy - row * ch)
+            return found
+
+        def ink_count(row, y, cols=8, colour=None):
+            return sum(1 for x in range(ox, ox + cols * cw)
+                       if (img.pixel(x, oy + row * ch + y) == colour if colour
+                           else img.pixel(x, oy + row * ch + y) != bg))
+
+        under, strike, over = ink_rows(0), ink_rows(1), ink_rows(2)
+        expect(under and min(under) > ch // 2, f"underline rows {under}")
+        expect(strike and ch // 4 < min(strike) and max(strike) < ch - ch // 4,
+               f"strikethrough rows {strike}")
+        expect(over and max(over) <= 1, f"overline rows {over}")
+        curly = ink_rows(3, 8)
+        expect(len(curly) >= 2 and min(curly) > ch // 2, f"curly underline rows {curly}")
+        dotted = ink_rows(4, 8)
+        expect(dotted and 0 < ink_count(4, dotted[0]) < 8 * cw * 3 // 4,
+               f"dotted underline has no gaps: rows {dotted}")
+        inverse = img.pixel(ox + cw, oy + 5 * ch + ch // 2)
+        expect(inverse == fg, f"inverse cell background {inverse}")
+        expect(not ink_rows(6), "invisible text was drawn")
+        red = [y for y in range(ch) if ink_count(7, y, 4, (0xFF, 0x00, 0x00)) >= 4 * cw - 1]
+        expect(len(red) >= 2 and max(red) - min(red) >= 2,
+               f"double underline in the underline colour: rows {red}")
+    finally:
+        term.close()
+    return "underline, strike, overline, curly, dotted, double+colour, inverse, invisible"
+
+
+def check_middle_click_and_wheel(comp, cadence, work):
+    script = ("seq 1 100; printf 'PRIMARY-TEXT\\n'; stty raw -echo; "
+              "dd bs=1 count=12 of=middle.bin 2>/dev/null; sleep 60")
+    term = Cadence(comp, cadence, work, "middle", ["sh", "-c", script])
+    send, close_pointer = pointer_session(comp)
+    try:
+        s = wait_for(lambda: (lambda st: st if st["bytes_parsed"] >= 305 else None)(term.stats()),
+                     10)
+        expect(s is not None, "the program did not print")
+        time.sleep(0.3)
+        # Wheel up three steps: the view goes back into the history, nothing is sent.
+        x, y = cell_centre(term, s, 10, 10)
+        send("move", x, y)
+        send("scroll", -3)
+        s = wait_for(lambda: (lambda st: st if st["scroll_offset"] > 0 else None)(term.stats()), 5)
+        expect(s is not None, "the wheel did not scroll the history")
+        offset = s["scroll_offset"]
+        send("scroll", 3)
+        s = wait_for(lambda: (lambda st: st if st["scroll_offset"] == 0 else None)(term.stats()), 5)
+        expect(s is not None, "the wheel did not scroll back down")
+        # Select the word on the last printed line, then middle-click to paste it.
+        row = s["rows"] - 2
+        px, py = cell_centre(term, s, 3, row)
+        send("move", px, py)
+        send("click", "left", "click", "left")
+        send("sleep", 300, "click", "middle")
+        got = wait_for(lambda: (lambda b: b if b and len(b) >= 12 else None)(
+            read_text(os.path.join(work, "middle.bin"))), 10)
+        expect(got == b"PRIMARY-TEXT", f"middle click pasted {got!r}")
+    finally:
+        close_pointer()
+        term.close()
+    return f"wheel scrolled {offset} lines and back; middle click pasted the selection"
+
+
 def main():
     global POINTER, IME
     if len(sys.argv) != 4:
@@ -774,7 +875,8 @@ def main():
                               check_watchdog, check_scale, check_synchronized_output,
                               check_hyperlink_hover, check_client_side_decorations,
                               check_selection, check_mouse_reporting, check_input_method,
-                              check_config, check_key_repeat, check_bell_urgency):
+                              check_config, check_key_repeat, check_bell_urgency,
+                              check_attributes, check_middle_click_and_wheel):
                     start = time.monotonic()
                     results.append(f"{check.__name__}: {check(comp, cadence, work)} "
                                    f"({time.monotonic() - start:.1f} s)")
