@@ -33,6 +33,7 @@ Each check starts cadence under a real sway with a real shell on a real pty:
     text reaches the program as typed;
   - attributes: underline styles, strikethrough, overline, inverse and invisible text are
     drawn where they belong in the cell (checked on cadence's own PNG);
+  - cursor styles: block, bar and underline (DECSCUSR) as drawn, hollow when unfocused;
   - middle click and wheel: the middle button pastes the primary selection into the
     program, the wheel scrolls the history;
   - key repeat: a key held for a second repeats at the compositor's rate;
@@ -823,6 +824,66 @@ def check_attributes(comp, cadence, work):
     return "underline, strike, overline, curly, dotted, double+colour, inverse, invisible"
 
 
+def hold_keyboard(comp, seconds):
+    """Keeps a virtual keyboard on the seat for a while (wtype holding Shift), so windows
+    get and keep keyboard focus: without any keyboard there is no focus to get."""
+    return comp.launch(["wtype", "-M", "shift", "-s", str(int(seconds * 1000)), "-m", "shift"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def check_cursor_styles(comp, cadence, work):
+    cursor = (0xD8, 0xD8, 0xD8)
+    keyboard = hold_keyboard(comp, 30)
+    found = {}
+    for name, seq in (("block", "2"), ("bar", "6"), ("underline", "4")):
+        term = Cadence(comp, cadence, work, f"cursor-{name}",
+                       ["sh", "-c", f"printf '\\033[{seq} q'; sleep 60"])
+        try:
+            s = wait_for(lambda: (lambda st: st if st["focused"] else None)(term.stats()), 5)
+            expect(s is not None, "the window never got keyboard focus")
+            time.sleep(0.3)
+            os.kill(term.proc.pid, signal.SIGUSR1)
+            expect(wait_for(lambda: os.path.exists(term.png_path), 10), "no PNG")
+            img = read_png(term.png_path)
+            cw, ch, ox, oy = s["cell_width"], s["cell_height"], s["origin_x"], s["origin_y"]
+            lit = [[img.pixel(ox + x, oy + y) == cursor for x in range(cw)] for y in range(ch)]
+            found[name] = sum(map(sum, lit))
+            if name == "block":
+                expect(found[name] == cw * ch, f"block cursor covers {found[name]} of {cw * ch}")
+            elif name == "bar":
+                expect(all(row[0] for row in lit) and not any(row[cw - 1] for row in lit),
+                       "bar cursor is not a bar at the cell's left")
+            else:
+                expect(all(lit[ch - 1]) and not any(lit[0]),
+                       "underline cursor is not a line at the cell's bottom")
+        finally:
+            term.close()
+    # Unfocused: the block is hollow (a frame around the cell).
+    term = Cadence(comp, cadence, work, "cursor-unfocused", ["sh", "-c", "sleep 60"])
+    other = None
+    try:
+        other = Cadence(comp, cadence, work, "cursor-other", ["sh", "-c", "sleep 60"])
+        comp.command(f"[pid={other.proc.pid}] focus")
+        s = wait_for(lambda: (lambda st: st if not st["focused"] and st["paints"] else None)(
+            term.stats()), 5)
+        expect(s is not None, "the first window kept keyboard focus")
+        time.sleep(0.3)
+        os.kill(term.proc.pid, signal.SIGUSR1)
+        expect(wait_for(lambda: os.path.exists(term.png_path), 10), "no PNG")
+        img = read_png(term.png_path)
+        cw, ch, ox, oy = s["cell_width"], s["cell_height"], s["origin_x"], s["origin_y"]
+        expect(img.pixel(ox, oy + ch // 2) == cursor and img.pixel(ox + cw // 2, oy + ch // 2) != cursor,
+               "the unfocused cursor is not hollow")
+    finally:
+        if other:
+            other.close()
+        term.close()
+        keyboard.kill()
+        keyboard.wait()
+    return "block {block}, bar {bar}, underline {underline} px lit; hollow when unfocused".format(
+        **found)
+
+
 def check_middle_click_and_wheel(comp, cadence, work):
     script = ("seq 1 100; printf 'PRIMARY-TEXT\\n'; stty raw -echo; "
               "dd bs=1 count=12 of=middle.bin 2>/dev/null; sleep 60")
@@ -876,7 +937,8 @@ def main():
                               check_hyperlink_hover, check_client_side_decorations,
                               check_selection, check_mouse_reporting, check_input_method,
                               check_config, check_key_repeat, check_bell_urgency,
-                              check_attributes, check_middle_click_and_wheel):
+                              check_attributes, check_middle_click_and_wheel,
+                              check_cursor_styles):
                     start = time.monotonic()
                     results.append(f"{check.__name__}: {check(comp, cadence, work)} "
                                    f"({time.monotonic() - start:.1f} s)")
