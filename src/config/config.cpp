@@ -95,14 +95,16 @@ const Option* find_option(std::string_view key) {
   return nullptr;
 }
 
-// Raises a Lua error positioned where the C function was called from (the line of the
-// config that assigned the value).
-[[noreturn]] void raise(lua_State* L, const std::string& message) {
+// Lua reports errors with longjmp, which skips C++ destructors: nothing below raises a Lua
+// error while a std::string or other C++ object is alive. validate() returns its message;
+// the C functions Lua calls push it (positioned at the config line that called them) and
+// raise only once the C++ objects are gone.
+int raise_pushed(lua_State* L) { return lua_error(L); }
+
+void push_positioned(lua_State* L, const std::string& message) {
   luaL_where(L, 1);
   lua_pushstring(L, message.c_str());
   lua_concat(L, 2);
-  lua_error(L);
-  std::abort();  // lua_error does not return
 }
 
 bool parse_color(const char* s, uint32_t& out) {
@@ -114,102 +116,117 @@ bool parse_color(const char* s, uint32_t& out) {
   return true;
 }
 
-void check_color(lua_State* L, int index, const std::string& what) {
+std::string check_color(lua_State* L, int index, const std::string& what) {
   uint32_t c;
   if (lua_type(L, index) != LUA_TSTRING || !parse_color(lua_tostring(L, index), c)) {
-    raise(L, what + " must be a colour like '#rrggbb'");
+    return what + " must be a colour like '#rrggbb'";
   }
+  return "";
 }
 
-// Checks the value at `index` for option `key`; raises with the config's position.
-void validate(lua_State* L, const char* key, int index) {
+// Checks the value at `index` for option `key`: an empty string, or what is wrong.
+std::string validate(lua_State* L, const char* key, int index) {
   const Option* o = find_option(key);
   if (!o) {
     std::vector<std::string> names;
     for (const Option& opt : kOptions) names.emplace_back(opt.name);
     const std::string near = closest(key, names);
-    raise(L, std::string("unknown option '") + key + "'" +
-                 (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+    return (std::string("unknown option '") + key + "'" +
+            (near.empty() ? "" : " (did you mean '" + near + "'?)"));
   }
   const int t = lua_type(L, index);
-  auto wrong = [&] {
-    raise(L, std::string("option '") + key + "' must be " + type_name(o->type) + " (" + o->help +
-                 "), not " + lua_typename(L, t));
-  };
+  const std::string wrong = std::string("option '") + key + "' must be " + type_name(o->type) +
+                            " (" + o->help + "), not " + lua_typename(L, t);
   switch (o->type) {
     case Type::string:
-      if (t != LUA_TSTRING) wrong();
+      if (t != LUA_TSTRING) return wrong;
       break;
     case Type::choice: {
-      if (t != LUA_TSTRING) wrong();
+      if (t != LUA_TSTRING) return wrong;
       const char* v = lua_tostring(L, index);
       bool ok = false;
       for (const char* const* c = o->choices; *c; ++c) ok = ok || std::strcmp(v, *c) == 0;
       if (!ok)
-        raise(L, std::string("option '") + key + "' must be " + o->help + ", not '" + v + "'");
+        return (std::string("option '") + key + "' must be " + o->help + ", not '" + v + "'");
       break;
     }
     case Type::number:
     case Type::integer: {
-      if (t != LUA_TNUMBER) wrong();
-      if (o->type == Type::integer && !lua_isinteger(L, index)) wrong();
+      if (t != LUA_TNUMBER) return wrong;
+      if (o->type == Type::integer && !lua_isinteger(L, index)) return wrong;
       const double v = lua_tonumber(L, index);
       if (v < o->min || v > o->max) {
         std::ostringstream m;
         m << "option '" << key << "' must be between " << o->min << " and " << o->max << ", not "
           << v;
-        raise(L, m.str());
+        return (m.str());
       }
       break;
     }
     case Type::boolean:
-      if (t != LUA_TBOOLEAN) wrong();
+      if (t != LUA_TBOOLEAN) return wrong;
       break;
     case Type::string_list: {
-      if (t != LUA_TTABLE) wrong();
+      if (t != LUA_TTABLE) return wrong;
       const lua_Integer n = luaL_len(L, index);
       for (lua_Integer i = 1; i <= n; ++i) {
         if (lua_geti(L, index, i) != LUA_TSTRING)
-          raise(L, std::string("option '") + key + "' must be a list of strings");
+          return (std::string("option '") + key + "' must be a list of strings");
         lua_pop(L, 1);
       }
       break;
     }
     case Type::colors: {
-      if (t != LUA_TTABLE) wrong();
+      if (t != LUA_TTABLE) return wrong;
       const int abs = lua_absindex(L, index);
       lua_pushnil(L);
       while (lua_next(L, abs) != 0) {
-        if (lua_type(L, -2) != LUA_TSTRING) raise(L, "colors: keys must be names");
+        if (lua_type(L, -2) != LUA_TSTRING) return ("colors: keys must be names");
         const std::string k = lua_tostring(L, -2);
         if (k == "ansi" || k == "brights") {
           if (!lua_istable(L, -1) || luaL_len(L, -1) != 8) {
-            raise(L, "colors." + k + " must be a list of 8 colours");
+            return ("colors." + k + " must be a list of 8 colours");
           }
           for (int i = 1; i <= 8; ++i) {
             lua_geti(L, -1, i);
-            check_color(L, -1, "colors." + k + "[" + std::to_string(i) + "]");
+            std::string e = check_color(L, -1, "colors." + k + "[" + std::to_string(i) + "]");
             lua_pop(L, 1);
+            if (!e.empty()) {
+              lua_pop(L, 2);
+              return e;
+            }
           }
         } else if (std::find_if(std::begin(kColorKeys), std::end(kColorKeys),
                                 [&](const char* c) { return k == c; }) != std::end(kColorKeys)) {
-          check_color(L, -1, "colors." + k);
+          if (std::string e = check_color(L, -1, "colors." + k); !e.empty()) {
+            lua_pop(L, 2);
+            return e;
+          }
         } else {
           const std::string near = closest(k, kColorKeys);
-          raise(L, "unknown colour 'colors." + k + "'" +
-                       (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+          return ("unknown colour 'colors." + k + "'" +
+                  (near.empty() ? "" : " (did you mean '" + near + "'?)"));
         }
         lua_pop(L, 1);
       }
       break;
     }
   }
+  return "";
 }
 
 // builder.key = value
 int builder_newindex(lua_State* L) {
-  if (lua_type(L, 2) != LUA_TSTRING) raise(L, "option names are strings");
-  validate(L, lua_tostring(L, 2), 3);
+  if (lua_type(L, 2) != LUA_TSTRING) return luaL_error(L, "option names are strings");
+  bool failed = false;
+  {
+    const std::string error = validate(L, lua_tostring(L, 2), 3);
+    if (!error.empty()) {
+      push_positioned(L, error);
+      failed = true;
+    }
+  }
+  if (failed) return raise_pushed(L);
   lua_getmetatable(L, 1);
   lua_getfield(L, -1, "__store");
   lua_pushvalue(L, 2);
@@ -436,8 +453,16 @@ Result<Config> load_string(std::string_view source, const std::string& chunk_nam
     lua_pushcfunction(L, [](lua_State* S) -> int {
       lua_pushnil(S);
       while (lua_next(S, 1) != 0) {
-        if (lua_type(S, -2) != LUA_TSTRING) luaL_error(S, "option names are strings");
-        validate(S, lua_tostring(S, -2), lua_gettop(S));
+        if (lua_type(S, -2) != LUA_TSTRING) return luaL_error(S, "option names are strings");
+        bool failed = false;
+        {
+          const std::string error = validate(S, lua_tostring(S, -2), lua_gettop(S));
+          if (!error.empty()) {
+            lua_pushstring(S, error.c_str());
+            failed = true;
+          }
+        }
+        if (failed) return raise_pushed(S);
         lua_pop(S, 1);
       }
       return 0;
