@@ -129,7 +129,7 @@ int Terminal::kitty_keyboard_flags() const {
 size_t Terminal::scrollback_heap_bytes() const {
   size_t total = 0;
   for (const PackedLine& l : scrollback_) total += l.heap_bytes();
-  for (const Line& l : recent_) total += l.cells.capacity() * sizeof(Cell);
+  total += recent_.heap_bytes();
   return total;
 }
 
@@ -178,9 +178,12 @@ void Terminal::print_ascii(const char* text, size_t length) {
     Line& line = touch_upto(cursor_.row, col + static_cast<int>(n) + 1);
     fix_wide_boundary(line, col);
     fix_wide_boundary(line, col + static_cast<int>(n) - 1);
-    Cell* out = line.cells.data() + col;
-    for (size_t k = 0; k < n; ++k)
-      out[k] = Cell{static_cast<unsigned char>(text[i + k]), style, 1, 0};
+    // Cells as 64-bit words (cell.hpp's layout): code point | style << 32 | width << 48.
+    // A plain byte-to-word loop the compiler turns into vector widening stores.
+    uint64_t* out = reinterpret_cast<uint64_t*>(line.cells.data() + col);
+    const uint64_t high = (uint64_t{style} << 32) | (uint64_t{1} << 48);
+    const unsigned char* src = reinterpret_cast<const unsigned char*>(text + i);
+    for (size_t k = 0; k < n; ++k) out[k] = high | src[k];
     i += n;
     col += static_cast<int>(n);
     last_cell_row_ = cursor_.row;

@@ -20,6 +20,7 @@
 #include "base/units.hpp"
 #include "vt/cell.hpp"
 #include "vt/line.hpp"
+#include "vt/line_ring.hpp"
 #include "vt/modes.hpp"
 #include "vt/packed_line.hpp"
 #include "vt/parser.hpp"
@@ -331,8 +332,7 @@ class Terminal : private ParserHandler {
   // out of a bounded scrollback before any of that happens, so they are never packed:
   // packing was a third of the parse thread's time on mixed output.
   mutable std::deque<PackedLine> scrollback_;
-  mutable std::deque<Line> recent_;
-  std::vector<Line> spare_lines_;  // cell vectors of dropped lines, reused for new rows
+  mutable LineRing recent_;
   uint64_t history_total_ = 0;
   uint64_t history_epoch_ = 0;
   uint64_t seq_ = 1;

@@ -154,33 +154,27 @@ size_t Terminal::max_unpacked_history() const {
 }
 
 void Terminal::pack_recent() const {
-  while (!recent_.empty()) {
-    scrollback_.push_back(PackedLine::pack(recent_.front(), styles_, clusters_));
-    recent_.pop_front();
+  if (recent_.empty()) return;
+  for (size_t i = 0; i < recent_.size(); ++i) {
+    scrollback_.push_back(PackedLine::pack(recent_.at(i), styles_, clusters_));
   }
+  recent_.release();
 }
 
 void Terminal::push_to_scrollback(Line& line) {
   ++history_total_;
   if (options_.scrollback_lines == 0) return;
-  Line& slot = recent_.emplace_back();
-  if (!spare_lines_.empty()) {
-    slot = std::move(spare_lines_.back());
-    spare_lines_.pop_back();
-  }
-  std::swap(slot, line);
-  if (scrollback_size() > options_.scrollback_lines) {
+  // Drop first, so a full history reuses the dropped line's slot for the new one.
+  if (scrollback_size() >= options_.scrollback_lines) {
     if (!scrollback_.empty()) {
       scrollback_.pop_front();
     } else {
-      // The oldest line leaves before anyone needed it packed: keep its cells for reuse.
-      if (spare_lines_.size() < 64) spare_lines_.push_back(std::move(recent_.front()));
-      recent_.pop_front();
+      recent_.pop_front();  // it leaves before anyone needed it packed
     }
   }
+  recent_.push_back_swap(line);
   if (recent_.size() > max_unpacked_history()) {
     scrollback_.push_back(PackedLine::pack(recent_.front(), styles_, clusters_));
-    if (spare_lines_.size() < 64) spare_lines_.push_back(std::move(recent_.front()));
     recent_.pop_front();
   }
 }
@@ -318,7 +312,7 @@ void Terminal::erase_display(int mode, bool selective) {
       break;
     case 3:
       scrollback_.clear();
-      recent_.clear();
+      recent_.release();
       break;
     default: break;
   }
