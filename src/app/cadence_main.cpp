@@ -244,6 +244,7 @@ void apply_config(Options& options) {
   const std::string path = named ? options.config_path : config::default_config_path();
   config::Config c;
   if (!path.empty() && (named || access(path.c_str(), F_OK) == 0)) {
+    options.window.config_path = path;
     Result<config::Config> loaded = config::load_file(path, 1);
     if (loaded) {
       c = std::move(loaded.value());
@@ -255,6 +256,8 @@ void apply_config(Options& options) {
     }
   }
   ui::WindowConfig& w = options.window;
+  w.font_from_command_line = !options.font.empty();
+  w.blink_from_command_line = w.cursor_blink;
   if (options.font.empty()) {
     w.font.family = c.font;
     w.font.size_pt = c.font_size;

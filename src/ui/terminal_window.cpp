@@ -43,6 +43,8 @@
 #include "base/clock.hpp"
 #include "base/event_loop.hpp"
 #include "base/log.hpp"
+#include "config/config.hpp"
+#include "config/config_watcher.hpp"
 #include "pty/io_thread.hpp"
 #include "pty/pty_pane.hpp"
 #include "render/egl_context.hpp"
@@ -178,6 +180,9 @@ class TerminalWindow final : public wayland::WindowListener,
   void update_hover(int col, int row);
   void write_stats() const;
   void request_screenshot();
+  void reload_config();
+  void apply_config(const config::Config& c);
+  void show_message(const std::string& text);
 
   WindowConfig config_;
   std::unique_ptr<EventLoop> loop_;
@@ -188,6 +193,8 @@ class TerminalWindow final : public wayland::WindowListener,
   std::unique_ptr<wayland::Seats> seats_;
   std::unique_ptr<wayland::Clipboard> clipboard_;
   std::unique_ptr<wayland::TextInput> text_input_;
+  std::unique_ptr<config::ConfigWatcher> config_watcher_;
+  uint64_t config_generation_ = 1;
   int seats_listener_ = 0;
   std::unique_ptr<render::GridRenderer> renderer_;
   std::unique_ptr<pty::PtyPane> pane_;
@@ -374,6 +381,15 @@ Result<void> TerminalWindow::init() {
   io_->add(pane_.get());
   title_ = config_.title;
   csd_ = config_.client_side_decorations || window_->client_side_decorations();
+  if (!config_.config_path.empty()) {
+    auto watcher =
+        config::ConfigWatcher::create(*loop_, config_.config_path, [this] { reload_config(); });
+    if (watcher) {
+      config_watcher_ = std::move(watcher.value());
+    } else {
+      LOG_WARN(kLog, "configuration changes will not be noticed: ", watcher.error().message);
+    }
+  }
   // The first configure may have arrived during Window::create's roundtrip.
   if (window_->configured()) on_configure(window_->width(), window_->height(), window_->states());
   return {};
@@ -564,6 +580,74 @@ void TerminalWindow::on_signal() {
         break;
     }
   }
+}
+
+void TerminalWindow::show_message(const std::string& text) {
+  std::string lines;
+  for (char ch : text) {
+    if (ch == '\n') lines += '\r';
+    lines += ch;
+  }
+  {
+    std::lock_guard<std::mutex> guard(pane_->mutex());
+    pane_->terminal().feed("\r\n\x1b[1;31m" + lines + "\x1b[0m\r\n");
+  }
+  mark_dirty();
+}
+
+// A reload that fails keeps the configuration in use: the error is logged and shown in
+// the window, and fixing the file (or Ctrl+Shift+R) tries again.
+void TerminalWindow::reload_config() {
+  Result<config::Config> loaded = config::load_file(config_.config_path, config_generation_ + 1);
+  if (!loaded) {
+    LOG_WARN(kLog, "configuration not reloaded: ", loaded.error().message);
+    show_message("cadence: configuration not reloaded: " + loaded.error().message +
+                 "\ncadence: keeping the configuration in use");
+    return;
+  }
+  config_generation_ = loaded->generation;
+  apply_config(loaded.value());
+  LOG_INFO(kLog, "configuration ", config_.config_path, " reloaded (generation ",
+           config_generation_, ")");
+}
+
+void TerminalWindow::apply_config(const config::Config& c) {
+  const uint32_t opaque = 0xff000000u;
+  ColorScheme colors;
+  colors.foreground = opaque | c.colors.foreground;
+  colors.background = opaque | c.colors.background;
+  colors.cursor = opaque | c.colors.cursor;
+  colors.selection_foreground = opaque | c.colors.selection_foreground;
+  colors.selection_background = opaque | c.colors.selection_background;
+  config_.colors = colors;
+  config_.palette = c.colors.palette;
+  view_.set_colors(colors);
+  {
+    std::lock_guard<std::mutex> guard(pane_->mutex());
+    vt::Terminal& t = pane_->terminal();
+    t.set_default_colors(c.colors.foreground, c.colors.background, c.colors.cursor);
+    for (size_t i = 0; i < c.colors.palette.size(); ++i) {
+      const int index = static_cast<int>(i);
+      t.set_default_palette(index, c.colors.palette[i].value_or(vt::default_palette(index)));
+    }
+  }
+  config_.cursor_blink = config_.blink_from_command_line || c.cursor_blink;
+  update_blink_timer();
+  bool relayout = c.window_padding != config_.padding;
+  config_.padding = c.window_padding;
+  if (!config_.font_from_command_line &&
+      (c.font != config_.font.family || c.font_size != config_.font.size_pt)) {
+    config_.font.family = c.font;
+    config_.font.size_pt = c.font_size;
+    font_pt_ = c.font_size;
+    if (Result<void> r = load_fonts(); !r) {
+      show_message("cadence: font " + c.font + ": " + r.error().message);
+    }
+    relayout = true;
+  }
+  if (relayout && window_->configured() && egl_window_) resize_grid();
+  view_.invalidate();
+  mark_dirty();
 }
 
 void TerminalWindow::request_screenshot() {
@@ -825,6 +909,10 @@ bool TerminalWindow::binding(const wayland::KeyInput& key) {
       case XKB_KEY_c: copy_selection(wayland::SelectionKind::clipboard); return true;
       case XKB_KEY_v: paste(wayland::SelectionKind::clipboard); return true;
       case XKB_KEY_s: request_screenshot(); return true;
+      case XKB_KEY_r:
+        if (config_.config_path.empty()) return false;
+        reload_config();
+        return true;
       default: break;
     }
   }
@@ -1192,6 +1280,7 @@ void TerminalWindow::write_stats() const {
     field("origin_x", renderer_->geometry().origin_x);
     field("origin_y", renderer_->geometry().origin_y);
   }
+  field("config_generation", config_generation_);
   field("scroll_offset", view_.scroll_offset());
   field("hover_link", view_.hover_link());
   field("preedit_chars", view_.preedit().size());

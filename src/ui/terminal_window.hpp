@@ -37,6 +37,12 @@ struct WindowConfig {
   std::string term = "xterm-256color";
   // Shown in the terminal before the program's output (a configuration error).
   std::string startup_message;
+  // The configuration file to watch and reload (Ctrl+Shift+R, or when it changes on
+  // disk); empty: none. Reloads apply colours, font, padding and cursor blink; the font
+  // only when --font did not set it.
+  std::string config_path;
+  bool font_from_command_line = false;
+  bool blink_from_command_line = false;
   // Frame pacing safety net: a frame callback that has not arrived after this long is
   // given up on (the window may be hidden) and painting resumes.
   int watchdog_ms = 1000;

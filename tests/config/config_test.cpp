@@ -170,3 +170,56 @@ TEST(Config, DefaultPathFollowsXdg) {
 
 }  // namespace
 }  // namespace cadence::config
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "base/event_loop.hpp"
+#include "config/config_watcher.hpp"
+
+namespace cadence::config {
+namespace {
+
+// Runs the loop until `done` or the timeout.
+template <typename F>
+bool run_until(EventLoop& loop, F done,
+               std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    if (!loop.dispatch(50)) return false;
+  }
+  return done();
+}
+
+TEST(ConfigWatcher, SeesWritesAndRenamesOfItsFileOnly) {
+  char dir[] = "/tmp/cadence-watch-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string base = dir;
+  const std::string path = base + "/cadence.lua";
+  std::ofstream(path) << "return {}\n";
+  auto loop = EventLoop::create().value();
+  int changes = 0;
+  auto watcher = ConfigWatcher::create(*loop, path, [&] { ++changes; });
+  ASSERT_TRUE(watcher) << watcher.error().message;
+
+  std::ofstream(base + "/other.lua") << "return {}\n";  // a neighbour: not ours
+  run_until(
+      *loop, [] { return false; }, std::chrono::milliseconds(3 * kDebounceMs));
+  EXPECT_EQ(changes, 0);
+
+  std::ofstream(path) << "return { font_size = 12 }\n";
+  EXPECT_TRUE(run_until(*loop, [&] { return changes == 1; }));
+
+  std::ofstream(base + "/cadence.lua.new") << "return { font_size = 13 }\n";
+  ASSERT_EQ(std::rename((base + "/cadence.lua.new").c_str(), path.c_str()), 0);
+  EXPECT_TRUE(run_until(*loop, [&] { return changes == 2; }))
+      << "a save by rename (and its burst of events) is one change";
+
+  watcher.value().reset();
+  for (const char* f : {"/cadence.lua", "/other.lua"}) std::remove((base + f).c_str());
+  rmdir(dir);
+}
+
+}  // namespace
+}  // namespace cadence::config

@@ -36,6 +36,9 @@ Each check starts cadence under a real sway with a real shell on a real pty:
   - cursor styles: block, bar and underline (DECSCUSR) as drawn, hollow when unfocused;
   - middle click and wheel: the middle button pastes the primary selection into the
     program, the wheel scrolls the history;
+  - configuration reload: editing the file (saved the way editors do, by rename) applies
+    the new colours and font at once; a broken edit keeps the running configuration and
+    shows the error; fixing the file recovers without a restart;
   - key repeat: a key held for a second repeats at the compositor's rate;
   - bell: a bell in an unfocused window marks it urgent (xdg-activation);
   - configuration: --config FILE sets the colours, font size and program; a broken file
@@ -710,6 +713,59 @@ def check_config(comp, cadence, work):
     return "colours, font size and program from --config; a broken file is reported in the window"
 
 
+def check_config_reload(comp, cadence, work):
+    path = os.path.join(work, "live.lua")
+
+    def save(text):
+        # As editors do: write a new file, rename it over the old one.
+        with open(path + ".new", "w") as f:
+            f.write(text)
+        os.rename(path + ".new", path)
+
+    def config(background, size=11):
+        return ("local c = require('cadence').config_builder()\n"
+                f"c.colors = {{ background = '{background}' }}\nc.font_size = {size}\nreturn c\n")
+
+    save(config("#102030"))
+    stats_path = os.path.join(work, "live-stats.json")
+    proc = comp.launch([cadence, "--config", path, "--frame-stats", stats_path, "-e", "sh", "-c",
+                        "sleep 60"], env={"HOME": work}, cwd=work)
+    try:
+        win = comp.wait_mapped(pid=proc.pid, timeout=60, process=proc)
+
+        def corner():
+            return comp.screenshot().pixel(win.rect[0] + win.rect[2] - 5,
+                                           win.rect[1] + win.rect[3] - 5)
+
+        def becomes(colour):
+            return wait_for(lambda: corner() == colour, 10, 0.2)
+
+        expect(becomes((0x10, 0x20, 0x30)), f"initial background {corner()}")
+        first = stats_of(proc, stats_path)
+        save(config("#302010", 14))
+        expect(becomes((0x30, 0x20, 0x10)), f"the edit was not applied: {corner()}")
+        s = stats_of(proc, stats_path)
+        expect(s["config_generation"] == 2, f"generation {s['config_generation']}")
+        expect(s["cell_height"] > first["cell_height"], "font_size 14 was not applied")
+
+        save("local c = require('cadence').config_builder()\nc.colours = {}\nreturn c\n")
+
+        def error_shown():
+            n = comp.screenshot().color_histogram(win.rect).get((0xCD, 0x00, 0x00), 0)
+            return n > 50
+
+        expect(wait_for(error_shown, 10, 0.2), "the broken edit's error is not shown")
+        expect(corner() == (0x30, 0x20, 0x10), "a broken edit changed the running configuration")
+        expect(stats_of(proc, stats_path)["config_generation"] == 2, "a broken edit was applied")
+        save(config("#203010"))
+        expect(becomes((0x20, 0x30, 0x10)), f"fixing the file did not recover: {corner()}")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+    return "edits applied live (colours, font), a broken edit kept the config, a fix recovered"
+
+
 def check_key_repeat(comp, cadence, work):
     script = "stty raw -echo; printf 'ready\\r\\n'; dd bs=1 count=200 of=repeat.bin 2>/dev/null"
     term = Cadence(comp, cadence, work, "repeat", ["sh", "-c", script])
@@ -936,7 +992,8 @@ def main():
                               check_watchdog, check_scale, check_synchronized_output,
                               check_hyperlink_hover, check_client_side_decorations,
                               check_selection, check_mouse_reporting, check_input_method,
-                              check_config, check_key_repeat, check_bell_urgency,
+                              check_config, check_config_reload, check_key_repeat,
+                              check_bell_urgency,
                               check_attributes, check_middle_click_and_wheel,
                               check_cursor_styles):
                     start = time.monotonic()
