@@ -114,6 +114,7 @@ bool TerminalWindow::binding(const wayland::KeyInput& key) {
 }
 
 void TerminalWindow::on_key(const wayland::KeyInput& key) {
+  if (!pane_ || !renderer_) return;  // input before the window is fully set up
   if (key.action != wayland::KeyInput::Action::release && binding(key)) return;
   KeyEvent e;
   e.keysym = key.keysym;
@@ -149,6 +150,7 @@ void TerminalWindow::on_preedit(const std::string& text, int, int) {
 }
 
 void TerminalWindow::on_commit(const std::string& text) {
+  if (!pane_ || !renderer_) return;  // input before the window is fully set up
   if (selection_.active()) {
     selection_.clear();
     view_.invalidate();
@@ -158,6 +160,7 @@ void TerminalWindow::on_commit(const std::string& text) {
 }
 
 void TerminalWindow::on_keyboard_focus(bool focused) {
+  if (!pane_ || !renderer_) return;  // input before the window is fully set up
   focused_ = focused;
   bool report = false;
   {
@@ -171,6 +174,7 @@ void TerminalWindow::on_keyboard_focus(bool focused) {
 }
 
 void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
+  if (!pane_ || !renderer_) return;  // input before the window is fully set up
   using Kind = wayland::PointerInput::Kind;
   if (p.kind == Kind::enter || p.kind == Kind::motion || p.kind == Kind::button ||
       p.kind == Kind::axis) {
