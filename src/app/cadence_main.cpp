@@ -78,6 +78,8 @@ constexpr OptionSpec kOptions[] = {
      [](Options& o, std::string_view v) { o.window.screenshot_path = v; }},
     {'\0', "frame-stats", "FILE", "write frame counters as JSON at exit and on SIGUSR2",
      [](Options& o, std::string_view v) { o.window.stats_path = v; }},
+    {'\0', "frame-log", "FILE", "write one JSON line per frame, stalls and their cause marked",
+     [](Options& o, std::string_view v) { o.window.frame_log_path = v; }},
     {'\0', "probe", nullptr, "check Wayland and OpenGL ES 3, print what was found, exit",
      [](Options& o, std::string_view) { o.probe = true; }},
     {'h', "help", nullptr, "show this help and exit",

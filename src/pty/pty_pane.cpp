@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/clock.hpp"
 #include "base/log.hpp"
 
 namespace cadence::pty {
@@ -103,6 +104,9 @@ PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size) {
     history_unpacked_ = terminal_.unpacked_history() > 0;
   }
   bytes_parsed_.fetch_add(got, std::memory_order_relaxed);
+  if (!dirty_.load(std::memory_order_acquire)) {
+    dirty_since_ns_.store(monotonic_ns(), std::memory_order_release);
+  }
   dirty_.store(true, std::memory_order_release);
   return result;
 }

@@ -64,6 +64,8 @@ class PtyPane : private vt::TerminalObserver {
 
   // True once since the last call whenever output changed the terminal.
   bool take_dirty() { return dirty_.exchange(false, std::memory_order_acq_rel); }
+  // CLOCK_MONOTONIC ns of the first output since the last take_dirty() (for the frame log).
+  uint64_t dirty_since_ns() const { return dirty_since_ns_.load(std::memory_order_acquire); }
   // GUI thread: whether new output should poke the GUI's Waker. A GUI that will look at
   // take_dirty() anyway (at its next frame callback) turns this off, so a flood wakes it
   // once per frame rather than once per read; it turns it back on when it goes idle, and
@@ -119,6 +121,7 @@ class PtyPane : private vt::TerminalObserver {
   size_t write_offset_ = 0;
 
   std::atomic<bool> dirty_{false};
+  std::atomic<uint64_t> dirty_since_ns_{0};
   std::atomic<bool> wake_wanted_{true};
   std::atomic<bool> exited_{false};
   int exit_status_ = 0;

@@ -24,11 +24,15 @@ namespace cadence::ui::detail {
 namespace {
 
 const log::Tag kLog{"ui"};
+// The refresh interval stalls are measured against until presentation feedback says
+// otherwise: 60 Hz.
+constexpr uint64_t kRefreshNs = 16666667;
 
 }  // namespace
 
 TerminalWindow::~TerminalWindow() {
   write_stats();
+  if (frame_log_file_) std::fclose(frame_log_file_);
   if (io_ && pane_) io_->remove(pane_.get());
   io_.reset();
   renderer_.reset();
@@ -59,6 +63,13 @@ Result<void> TerminalWindow::init() {
   signal(SIGPIPE, SIG_IGN);
   signal_fd_ = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
+  if (!config_.frame_log_path.empty()) {
+    frame_log_file_ = std::fopen(config_.frame_log_path.c_str(), "w");
+    if (!frame_log_file_) {
+      return make_error("cannot write the frame log " + config_.frame_log_path + ": " +
+                        std::strerror(errno));
+    }
+  }
   auto loop = EventLoop::create();
   if (!loop) return loop.error();
   loop_ = std::move(loop.value());
@@ -290,6 +301,7 @@ void TerminalWindow::on_scale_changed(double) {
 
 void TerminalWindow::on_frame_done(uint32_t) {
   ++stats_.frame_callbacks;
+  callback_ns_ = monotonic_ns();
   watchdog_streak_ = 0;
   disarm_timer(watchdog_fd_);
   poll_pane();
@@ -309,6 +321,7 @@ void TerminalWindow::on_watchdog() {
              " ms (hidden window?); painting resumes without it");
   }
   window_->abandon_frame_callback();
+  callback_ns_ = monotonic_ns();  // the compositor wait ended here, without a callback
   poll_pane();
 }
 
@@ -451,7 +464,11 @@ void TerminalWindow::on_pane() {
 }
 
 void TerminalWindow::poll_pane() {
-  if (pane_->take_dirty()) dirty_ = true;
+  const uint64_t since = pane_->dirty_since_ns();
+  if (pane_->take_dirty()) {
+    dirty_ = true;
+    note_dirty(framelog::reason::pty_output, since);
+  }
   pty::PaneEvents events;
   std::string title;
   {
@@ -485,8 +502,10 @@ void TerminalWindow::poll_pane() {
   // Idle again (no callback to wait for, nothing held): the next output must wake us.
   if (!window_->frame_pending()) {
     pane_->want_wake(true);
+    const uint64_t later = pane_->dirty_since_ns();
     if (pane_->take_dirty()) {
       dirty_ = true;
+      note_dirty(framelog::reason::pty_output, later);
       maybe_paint();
     }
   }
@@ -525,6 +544,7 @@ void TerminalWindow::paint() {
   }
   if (held) {
     ++stats_.sync_holds;
+    if (sync_hold_started_ns_ == 0) sync_hold_started_ns_ = t0;
     return;
   }
   if (sync_timer_armed_) {
@@ -619,10 +639,42 @@ void TerminalWindow::paint() {
       return true;
     });
   }
+  // The frame log: what this frame waited on and spent, one record per paint.
+  framelog::FrameRecord rec;
+  rec.frame = frame_id_;
+  rec.dirty_ns = dirty_since_ns_ ? dirty_since_ns_ : t0;
+  rec.callback_ns = callback_ns_ > rec.dirty_ns ? callback_ns_ : 0;
+  rec.paint_start_ns = t0;
+  rec.commit_ns = t1;
+  using framelog::Phase;
+  rec.phase_us[static_cast<size_t>(Phase::snapshot)] =
+      static_cast<uint32_t>((t_snapshot - t0) / 1000);
+  rec.phase_us[static_cast<size_t>(Phase::glyphs)] =
+      static_cast<uint32_t>((t_prepared - t_snapshot) / 1000);
+  rec.phase_us[static_cast<size_t>(Phase::draw)] =
+      static_cast<uint32_t>((t_drawn - t_prepared) / 1000);
+  rec.phase_us[static_cast<size_t>(Phase::swap)] = static_cast<uint32_t>((t1 - t_drawn) / 1000);
+  rec.bytes_parsed = parsed - last_bytes_parsed_;
+  rec.reasons = frame_reasons_ | (rec.bytes_parsed ? framelog::reason::pty_output : 0u);
+  rec.rows_uploaded = static_cast<uint32_t>(copied);
+  if (sync_hold_started_ns_) {
+    rec.sync_held_us = static_cast<uint32_t>((t0 - sync_hold_started_ns_) / 1000);
+    rec.reasons |= framelog::reason::sync_end;
+  }
+  frame_log_.record(rec);
+  if (frame_log_file_) {
+    const std::string line = framelog::to_json_line(rec, kRefreshNs);
+    std::fwrite(line.data(), 1, line.size(), frame_log_file_);
+    std::fputc('\n', frame_log_file_);
+  }
+  dirty_since_ns_ = 0;
+  frame_reasons_ = 0;
+  sync_hold_started_ns_ = 0;
   last_bytes_parsed_ = parsed;
 }
 
 void TerminalWindow::write_stats() const {
+  if (frame_log_file_) std::fflush(frame_log_file_);
   if (config_.stats_path.empty()) return;
   std::string json = "{";
   auto field = [&json](const char* name, auto value) {

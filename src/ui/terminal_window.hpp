@@ -26,6 +26,7 @@ struct WindowConfig {
   bool hold = false;            // keep the window open after the program exits
   std::string screenshot_path;  // where SIGUSR1 and Ctrl+Shift+S save the next frame
   std::string stats_path;       // frame counters written at exit and on SIGUSR2 (JSON)
+  std::string frame_log_path;   // one JSON line per frame, stalls and their cause marked
   bool cursor_blink = false;
   size_t scrollback_lines = 10000;
   int padding = 2;  // logical pixels around the grid

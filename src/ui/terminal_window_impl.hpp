@@ -31,6 +31,7 @@
 #include "base/log.hpp"
 #include "config/config.hpp"
 #include "config/config_watcher.hpp"
+#include "framelog/frame_log.hpp"
 #include "pty/io_thread.hpp"
 #include "pty/pty_pane.hpp"
 #include "render/egl_context.hpp"
@@ -131,7 +132,13 @@ class TerminalWindow final : public wayland::WindowListener,
   Result<void> load_fonts();
   Result<void> create_surface();
   void resize_grid();
+  void note_dirty(uint32_t why, uint64_t since_ns = 0) {
+    frame_reasons_ |= why;
+    const uint64_t t = since_ns ? since_ns : monotonic_ns();
+    if (dirty_since_ns_ == 0 || t < dirty_since_ns_) dirty_since_ns_ = t;
+  }
   void mark_dirty() {
+    note_dirty(0);
     dirty_ = true;
     maybe_paint();
   }
@@ -209,6 +216,15 @@ class TerminalWindow final : public wayland::WindowListener,
   uint64_t sync_started_ns_ = 0;
   bool screenshot_pending_ = false;
   uint64_t frame_id_ = 0;
+  // Frame log: when the content now waiting to be painted first became dirty, when the
+  // compositor last let us paint (a frame callback, or the watchdog giving up on one),
+  // and what led to the next frame.
+  uint64_t dirty_since_ns_ = 0;
+  uint64_t callback_ns_ = 0;
+  uint32_t frame_reasons_ = 0;
+  uint64_t sync_hold_started_ns_ = 0;
+  framelog::FrameLog frame_log_;
+  std::FILE* frame_log_file_ = nullptr;
   uint64_t last_bytes_parsed_ = 0;
 
   // Pointer state.

@@ -141,6 +141,7 @@ void TerminalWindow::on_key(const wayland::KeyInput& key) {
     view_.invalidate();
     dirty_ = true;
   }
+  frame_reasons_ |= framelog::reason::input;
   send_to_program(bytes);
 }
 

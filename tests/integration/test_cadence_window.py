@@ -39,6 +39,8 @@ Each check starts cadence under a real sway with a real shell on a real pty:
   - configuration reload: editing the file (saved the way editors do, by rename) applies
     the new colours and font at once; a broken edit keeps the running configuration and
     shows the error; fixing the file recovers without a restart;
+  - frame log: --frame-log writes one JSON record per frame, and the frames painted while
+    the window was hidden (no frame callbacks) are stalls attributed to the compositor;
   - key repeat: a key held for a second repeats at the compositor's rate;
   - bell: a bell in an unfocused window marks it urgent (xdg-activation);
   - configuration: --config FILE sets the colours, font size and program; a broken file
@@ -766,6 +768,37 @@ def check_config_reload(comp, cadence, work):
     return "edits applied live (colours, font), a broken edit kept the config, a fix recovered"
 
 
+def check_frame_log(comp, cadence, work):
+    log_path = os.path.join(work, "frames.jsonl")
+    term = Cadence(comp, cadence, work, "framelog",
+                   ["sh", "-c", "while :; do date; sleep 0.1; done"],
+                   extra=("--frame-log", log_path))
+    try:
+        time.sleep(1.0)
+        comp.command(f"[pid={term.proc.pid}] move scratchpad")
+        time.sleep(2.5)
+        comp.command(f"[pid={term.proc.pid}] scratchpad show")
+        time.sleep(0.5)
+        term.stats()  # SIGUSR2 flushes the frame log too
+        with open(log_path) as f:
+            records = [json.loads(line) for line in f if line.strip()]
+    finally:
+        term.close()
+    expect(len(records) >= 10, f"only {len(records)} frame records")
+    frames = [r["frame"] for r in records]
+    expect(frames == sorted(frames) and len(set(frames)) == len(frames),
+           "frame numbers are not increasing")
+    for key in ("snapshot_us", "glyphs_us", "draw_us", "swap_us", "delay_us", "stall"):
+        expect(key in records[0], f"records lack {key}")
+    hidden = [r for r in records if r["stall"] and r.get("cause") == "compositor"]
+    expect(len(hidden) >= 2, "frames painted by the watchdog while hidden are not stalls "
+           "attributed to the compositor: " + str([r.get("cause") for r in records if r["stall"]]))
+    worst = max(r["delay_us"] for r in hidden)
+    expect(worst >= 500000, f"a hidden window's stall lasted only {worst} us")
+    return (f"{len(records)} frames logged; {len(hidden)} stalls attributed to the compositor "
+            f"(longest {worst // 1000} ms)")
+
+
 def check_key_repeat(comp, cadence, work):
     script = "stty raw -echo; printf 'ready\\r\\n'; dd bs=1 count=200 of=repeat.bin 2>/dev/null"
     term = Cadence(comp, cadence, work, "repeat", ["sh", "-c", script])
@@ -992,7 +1025,8 @@ def main():
                               check_watchdog, check_scale, check_synchronized_output,
                               check_hyperlink_hover, check_client_side_decorations,
                               check_selection, check_mouse_reporting, check_input_method,
-                              check_config, check_config_reload, check_key_repeat,
+                              check_config, check_config_reload, check_frame_log,
+                              check_key_repeat,
                               check_bell_urgency,
                               check_attributes, check_middle_click_and_wheel,
                               check_cursor_styles):
