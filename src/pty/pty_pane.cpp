@@ -122,11 +122,6 @@ void PtyPane::compact_history() {
   history_unpacked_ = false;
 }
 
-bool PtyPane::has_pending_writes() {
-  std::lock_guard<std::mutex> guard(write_mutex_);
-  return write_offset_ < write_queue_.size();
-}
-
 bool PtyPane::flush_writes() {
   std::lock_guard<std::mutex> guard(write_mutex_);
   while (write_offset_ < write_queue_.size()) {

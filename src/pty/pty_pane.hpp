@@ -105,7 +105,6 @@ class PtyPane : private vt::TerminalObserver {
   ReadResult read_some(char* buffer, size_t size);
   // Writes what the pty accepts; true when the queue is empty afterwards.
   bool flush_writes();
-  bool has_pending_writes();
   void compact_history();
   void notify_gui();
 

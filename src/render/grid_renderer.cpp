@@ -269,7 +269,6 @@ const GridRenderer::AtlasEntry* GridRenderer::glyph(char32_t cp, std::u32string_
   font::GlyphBitmap bitmap = fonts_->rasterize(text, static_cast<font::FaceStyle>(style), cells);
   ++stats_.glyphs_rasterized;
   AtlasEntry entry;
-  entry.cells = static_cast<uint8_t>(cells);
   entry.color = bitmap.color;
   entry.ink = !bitmap.empty();
   if (entry.ink) {
@@ -448,8 +447,11 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
   // Decorations and overlays are few: gathered and uploaded whole, blended on top.
   glEnable(GL_BLEND);
   glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-  deco_upload_.clear();
-  for (const auto& row : decos_) deco_upload_.insert(deco_upload_.end(), row.begin(), row.end());
+  if (decos_dirty_) {
+    deco_rows_.clear();
+    for (const auto& row : decos_) deco_rows_.insert(deco_rows_.end(), row.begin(), row.end());
+  }
+  deco_upload_.assign(deco_rows_.begin(), deco_rows_.end());
   for (const Overlay& o : overlays_) {
     deco_upload_.push_back(
         {o.x, o.y, o.width, o.height, to_gl_color(o.color), static_cast<uint32_t>(o.style)});

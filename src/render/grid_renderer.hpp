@@ -148,7 +148,6 @@ class GridRenderer {
   // that draws nothing (space, an empty bitmap).
   struct AtlasEntry {
     uint16_t u = 0, v = 0;
-    uint8_t cells = 1;
     bool ink = false;
     bool color = false;
   };
@@ -193,7 +192,8 @@ class GridRenderer {
 
   std::vector<CellTexel> cells_;                  // rows*cols, row-major
   std::vector<std::vector<RectInstance>> decos_;  // per row
-  std::vector<RectInstance> deco_upload_;
+  std::vector<RectInstance> deco_rows_;           // every row's decorations, gathered when dirty
+  std::vector<RectInstance> deco_upload_;         // those plus this frame's overlays
   std::vector<uint8_t> tile_scratch_;
   uint32_t blank_tile_ = 0;
   std::vector<Overlay> overlays_;

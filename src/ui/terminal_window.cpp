@@ -28,6 +28,12 @@ const log::Tag kLog{"ui"};
 // otherwise: 60 Hz.
 constexpr uint64_t kRefreshNs = 16666667;
 
+std::string user_shell() {
+  if (const char* s = std::getenv("SHELL"); s && *s) return s;
+  if (passwd* pw = getpwuid(getuid()); pw && pw->pw_shell && *pw->pw_shell) return pw->pw_shell;
+  return "/bin/sh";
+}
+
 }  // namespace
 
 TerminalWindow::~TerminalWindow() {

@@ -51,12 +51,6 @@
 
 namespace cadence::ui::detail {
 
-inline std::string user_shell() {
-  if (const char* s = std::getenv("SHELL"); s && *s) return s;
-  if (passwd* pw = getpwuid(getuid()); pw && pw->pw_shell && *pw->pw_shell) return pw->pw_shell;
-  return "/bin/sh";
-}
-
 inline void arm_timer(int fd, int ms) {
   itimerspec spec{};
   spec.it_value.tv_sec = ms / 1000;

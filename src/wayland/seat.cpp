@@ -46,6 +46,12 @@ struct Seats::Seat {
   double y = 0;
   uint32_t pointer_serial = 0;
   std::string label;
+
+  ~Seat() {
+    if (keyboard) wl_keyboard_release(keyboard);
+    if (pointer) wl_pointer_release(pointer);
+    if (proxy) wl_seat_release(proxy);
+  }
 };
 
 Seats::Seats(Display& display, EventLoop& loop, SeatListener& listener)
@@ -89,11 +95,7 @@ Seats::~Seats() {
     loop_.remove(repeat_fd_);
     close(repeat_fd_);
   }
-  for (auto& s : seats_) {
-    if (s->keyboard) wl_keyboard_release(s->keyboard);
-    if (s->pointer) wl_pointer_release(s->pointer);
-    wl_seat_release(s->proxy);
-  }
+  seats_.clear();
   if (cursor_surface_) wl_surface_destroy(cursor_surface_);
   if (cursor_compositor_) wl_compositor_destroy(cursor_compositor_);
   if (cursor_theme_) wl_cursor_theme_destroy(cursor_theme_);
@@ -119,9 +121,6 @@ void Seats::on_global(const Global& global, bool added) {
   for (auto it = seats_.begin(); it != seats_.end(); ++it) {
     if ((*it)->name != global.name) continue;
     if (active_ == it->get()) active_ = nullptr;
-    if ((*it)->keyboard) wl_keyboard_release((*it)->keyboard);
-    if ((*it)->pointer) wl_pointer_release((*it)->pointer);
-    wl_seat_release((*it)->proxy);
     seats_.erase(it);
     LOG_INFO(kLog, "seat removed");
     return;

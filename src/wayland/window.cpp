@@ -57,7 +57,6 @@ Result<void> Window::init(const WindowOptions& options) {
   auto compositor = display_.bind<wl_compositor>(wl_compositor_interface, 4, 5);
   if (!compositor) return compositor.error();
   compositor_ = compositor.value().proxy;
-  surface_version_ = compositor.value().version;
   auto wm = display_.bind<xdg_wm_base>(xdg_wm_base_interface, 1, 5);
   if (!wm) return wm.error();
   wm_base_ = wm.value().proxy;
@@ -159,13 +158,7 @@ Window::~Window() {
   if (fractional_) wp_fractional_scale_v1_destroy(fractional_);
   if (viewport_) wp_viewport_destroy(viewport_);
   if (surface_) wl_surface_destroy(surface_);
-  for (auto& o : outputs_) {
-    if (wl_output_get_version(o->proxy) >= 3) {
-      wl_output_release(o->proxy);
-    } else {
-      wl_output_destroy(o->proxy);
-    }
-  }
+  outputs_.clear();
   if (decoration_manager_) zxdg_decoration_manager_v1_destroy(decoration_manager_);
   if (activation_) xdg_activation_v1_destroy(activation_);
   if (presentation_) wp_presentation_destroy(presentation_);
@@ -279,6 +272,16 @@ void Window::set_scale(double scale) {
   listener_.on_scale_changed(scale_);
 }
 
+Window::Output::~Output() {
+  if (!proxy) return;
+  // wl_output.release exists from version 3; before it the proxy can only be dropped.
+  if (wl_output_get_version(proxy) >= 3) {
+    wl_output_release(proxy);
+  } else {
+    wl_output_destroy(proxy);
+  }
+}
+
 void Window::add_output(const Global& global) {
   auto o = std::make_unique<Output>();
   o->name = global.name;
@@ -304,11 +307,6 @@ void Window::add_output(const Global& global) {
 void Window::remove_output(uint32_t name) {
   for (auto it = outputs_.begin(); it != outputs_.end(); ++it) {
     if ((*it)->name != name) continue;
-    if (wl_output_get_version((*it)->proxy) >= 3) {
-      wl_output_release((*it)->proxy);
-    } else {
-      wl_output_destroy((*it)->proxy);
-    }
     outputs_.erase(it);
     update_integer_scale();
     return;

@@ -150,6 +150,7 @@ class Window {
     wl_output* proxy = nullptr;
     int scale = 1;
     bool entered = false;
+    ~Output();
   };
   void add_output(const Global& global);
   void remove_output(uint32_t name);
@@ -190,9 +191,6 @@ class Window {
   double scale_ = 1.0;
   int buffer_scale_ = 1;  // integer fallback
   bool csd_ = false;
-  uint32_t surface_version_ = 0;
-  uint64_t feedback_frame_ = 0;
-  bool feedback_requested_ = false;
   int global_listener_ = 0;
 };
 
