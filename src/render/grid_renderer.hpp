@@ -8,9 +8,9 @@
 // two large triangles for the whole grid, text blended onto its background in the shader,
 // and one instanced draw of the few rectangles on top (underlines, strikethrough,
 // overline, cursor, title bar). With a software rasterizer (llvmpipe) per-character
-// quads cost the GUI thread the vertex and set-up work of two triangles per cell: at
-// 159x42 cells this layout took the GUI thread's share of a frame from about 7 ms to
-// under 3 ms, for about the same time in the rasterizer's own threads.
+// quads cost the GUI thread the vertex and set-up work of two triangles per cell; here
+// the GUI thread hands over one rectangle and the work per pixel stays in the
+// rasterizer's own threads (compare the phase totals of --frame-stats).
 //
 // Glyphs that overhang their cell are clipped to it (the font layer already moves them
 // back inside, a pixel of italic overhang aside). When an atlas is full it grows (to
