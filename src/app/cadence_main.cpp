@@ -265,6 +265,7 @@ void apply_config(Options& options) {
     w.font.size_pt = c.font_size;
   }
   if (options.scrollback.empty()) w.scrollback_lines = c.scrollback_lines;
+  w.default_command = c.default_prog;
   if (w.command.empty()) w.command = c.default_prog;
   w.cursor_blink = w.cursor_blink || c.cursor_blink;
   w.hold = w.hold || c.exit_behavior == config::ExitBehavior::hold;

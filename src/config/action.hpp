@@ -36,7 +36,7 @@ enum class ActionKind : uint8_t {
   scroll_by_line,  // n lines, negative = up
   scroll_to_top,
   scroll_to_bottom,
-  send_string,        // text, written to the active pane as is
+  send_string,         // text, written to the active pane as is
   activate_key_table,  // text: table name; one_shot: pop after one key
   pop_key_table,
   clear_key_table_stack,

@@ -306,23 +306,33 @@ void GridRenderer::set_geometry(const GridGeometry& geometry) {
 
 void GridRenderer::set_row(int row, std::span<const GridCell> cells,
                            std::span<const std::u32string> clusters) {
+  set_cells(row, 0, geometry_.cols, cells, clusters);
+}
+
+void GridRenderer::set_cells(int row, int first_col, int count, std::span<const GridCell> cells,
+                             std::span<const std::u32string> clusters) {
   if (row < 0 || row >= geometry_.rows) return;
   const font::Metrics& m = fonts_->metrics();
   const int cols = geometry_.cols;
+  first_col = std::clamp(first_col, 0, cols);
+  const int end_col = std::clamp(first_col + count, first_col, cols);
   const float cw = static_cast<float>(m.cell_width);
   const float ch = static_cast<float>(m.cell_height);
   const float y0 = static_cast<float>(geometry_.origin_y + row * m.cell_height);
   CellTexel* out = cells_.data() + static_cast<size_t>(row) * cols;
   std::vector<RectInstance>& decos = decos_[static_cast<size_t>(row)];
-  if (!decos.empty()) decos_dirty_ = true;
-  decos.clear();
+  // The segment's own decorations go; other segments' stay.
+  const float seg_x0 = static_cast<float>(geometry_.origin_x) + first_col * cw - 0.5f;
+  const float seg_x1 = static_cast<float>(geometry_.origin_x) + end_col * cw - 0.5f;
+  if (std::erase_if(decos, [&](const RectInstance& d) { return d.x >= seg_x0 && d.x < seg_x1; }))
+    decos_dirty_ = true;
   const float t = static_cast<float>(std::max(1, m.underline_thickness));
   const GridCell blank{};
   // The glyph whose tile a wide character's tail cell shows the right half of.
   const AtlasEntry* wide_head = nullptr;
-  for (int col = 0; col < cols; ++col) {
-    const GridCell& c =
-        col < static_cast<int>(cells.size()) ? cells[static_cast<size_t>(col)] : blank;
+  for (int col = first_col; col < end_col; ++col) {
+    const size_t index = static_cast<size_t>(col - first_col);
+    const GridCell& c = index < cells.size() ? cells[index] : blank;
     uint32_t fg = c.fg;
     if (c.flags & cell_flag::faint) fg = with_alpha(fg, (fg >> 24) / 2);
     CellTexel& texel = out[col];

@@ -116,6 +116,11 @@ class GridRenderer {
   // cells (GridCell::cluster - 1 indexes it).
   void set_row(int row, std::span<const GridCell> cells,
                std::span<const std::u32string> clusters = {});
+  // Replaces `count` cells of a row from first_col (cells past the span's end are blank),
+  // leaving the rest of the row as it was: a window of several panes sets each pane's
+  // part of a row on its own.
+  void set_cells(int row, int first_col, int count, std::span<const GridCell> cells,
+                 std::span<const std::u32string> clusters = {});
   void set_overlays(std::vector<Overlay> overlays) { overlays_ = std::move(overlays); }
   // Drawn after the overlays, so text sits on a title bar drawn as an overlay.
   void set_overlay_text(std::vector<OverlayGlyph> glyphs) { overlay_text_ = std::move(glyphs); }

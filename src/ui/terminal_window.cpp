@@ -1,4 +1,4 @@
-// TerminalWindow: one window, one local pane (see terminal_window.hpp).
+// TerminalWindow: one window, its tabs of local panes (see terminal_window.hpp).
 //
 // Frame pacing. Painting is decided in one place, maybe_paint(), by one rule: paint when
 // something is dirty and no frame callback is outstanding. Every paint asks for the next
@@ -15,8 +15,8 @@
 // a program holds DEC mode 2026; the cursor blink, only with --cursor-blink while focused
 // and asked for. Key repeat has its own timer in the seat, armed while a key is held.
 //
-// Threads: the pty I/O thread parses output into the pane and pokes a Waker; this (GUI)
-// thread takes the pane lock only to copy rows (TerminalView::snapshot) and to read the
+// Threads: the pty I/O thread parses output into the panes and pokes a Waker; this (GUI)
+// thread takes a pane's lock only to copy rows (TerminalView::snapshot) and to read the
 // modes a key or mouse encoding needs.
 #include "ui/terminal_window_impl.hpp"
 
@@ -28,19 +28,16 @@ const log::Tag kLog{"ui"};
 // otherwise: 60 Hz.
 constexpr uint64_t kRefreshNs = 16666667;
 
-std::string user_shell() {
-  if (const char* s = std::getenv("SHELL"); s && *s) return s;
-  if (passwd* pw = getpwuid(getuid()); pw && pw->pw_shell && *pw->pw_shell) return pw->pw_shell;
-  return "/bin/sh";
-}
-
 }  // namespace
 
 TerminalWindow::~TerminalWindow() {
   write_stats();
   if (frame_log_file_) std::fclose(frame_log_file_);
-  if (io_ && pane_) io_->remove(pane_.get());
+  if (io_) {
+    for (auto& [id, pane] : panes_) io_->remove(pane->pty.get());
+  }
   io_.reset();
+  panes_.clear();
   renderer_.reset();
   if (egl_ && egl_surface_ != EGL_NO_SURFACE) {
     eglMakeCurrent(egl_->display(), EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
@@ -138,39 +135,24 @@ Result<void> TerminalWindow::init() {
 
   // The program starts at the size the window will most likely get; the first
   // configure corrects it before it has printed much.
-  pty::PtyPane::Options po;
-  po.spawn.argv =
-      config_.command.empty() ? std::vector<std::string>{user_shell()} : config_.command;
-  po.spawn.env = {"TERM=" + config_.term, "COLORTERM=truecolor", "TERM_PROGRAM=cadence",
-                  "TERM_PROGRAM_VERSION=" CADENCE_VERSION};
-  po.spawn.size = pty::WindowSize{24, 80, 0, 0};
-  po.terminal.rows = 24;
-  po.terminal.cols = 80;
-  po.terminal.scrollback_lines = config_.scrollback_lines;
-  auto pane = pty::PtyPane::spawn(po);
-  if (!pane) return pane.error();
-  pane_ = std::move(pane.value());
-  {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    vt::Terminal& t = pane_->terminal();
-    t.set_default_colors(config_.colors.foreground & 0xffffff, config_.colors.background & 0xffffff,
-                         config_.colors.cursor & 0xffffff);
-    for (size_t i = 0; i < config_.palette.size(); ++i) {
-      if (config_.palette[i]) t.set_default_palette(static_cast<int>(i), *config_.palette[i]);
-    }
-    if (!config_.startup_message.empty()) {
-      std::string text;
-      for (char ch : config_.startup_message) {
-        if (ch == '\n') text += '\r';
-        text += ch;
-      }
-      t.feed("\x1b[1;31m" + text + "\x1b[0m\r\n");
-    }
-  }
   auto io = pty::IoThread::start(*waker_);
   if (!io) return io.error();
   io_ = std::move(io.value());
-  io_->add(pane_.get());
+  auto first = spawn_pane(config_.command, 24, 80, {});
+  if (!first) return first.error();
+  Pane& pane = *first.value();
+  if (!config_.startup_message.empty()) {
+    std::string text;
+    for (char ch : config_.startup_message) {
+      if (ch == '\n') text += '\r';
+      text += ch;
+    }
+    std::lock_guard<std::mutex> guard(pane.pty->mutex());
+    pane.pty->terminal().feed("\x1b[1;31m" + text + "\x1b[0m\r\n");
+  }
+  io_->add(pane.pty.get());
+  tabs_.add(next_id_++, pane.id);
+  panes_.emplace(pane.id, std::move(first.value()));
   title_ = config_.title;
   csd_ = config_.client_side_decorations || window_->client_side_decorations();
   if (!config_.config_path.empty()) {
@@ -225,7 +207,7 @@ Result<void> TerminalWindow::create_surface() {
 void TerminalWindow::on_configure(int width, int height, const wayland::WindowStates& states) {
   // The first configure can arrive while the window is still being created; init()
   // replays it once everything exists.
-  if (!window_ || !pane_) return;
+  if (!window_ || panes_.empty()) return;
   const auto& m = renderer_->metrics();
   const double scale = window_->scale();
   if (width <= 0 || height <= 0) {
@@ -272,11 +254,6 @@ void TerminalWindow::resize_grid() {
   if (rows != rows_ || cols != cols_) {
     rows_ = rows;
     cols_ = cols;
-    if (Result<void> r =
-            pane_->resize(pty::WindowSize{rows, cols, cols * m.cell_width, rows * m.cell_height});
-        !r) {
-      LOG_WARN(kLog, "resizing the pty: ", r.error().message);
-    }
     LOG_DEBUG(kLog, "grid ", cols, "x", rows, " in ", bw, "x", bh, " px");
   }
   render::GridGeometry g;
@@ -285,7 +262,9 @@ void TerminalWindow::resize_grid() {
   g.origin_x = pad;
   g.origin_y = pad + bar;
   renderer_->set_geometry(g);
-  view_.invalidate();
+  // The renderer's grid is blank now: panes, borders and the tab bar all go again (the
+  // panes' pty sizes change only if their cells did).
+  relayout();
 }
 
 void TerminalWindow::on_close() {
@@ -294,7 +273,7 @@ void TerminalWindow::on_close() {
 }
 
 void TerminalWindow::on_scale_changed(double) {
-  if (!window_ || !pane_) return;
+  if (!window_ || panes_.empty()) return;
   if (Result<void> r = load_fonts(); !r) {
     LOG_ERROR(kLog, "fonts at the new scale: ", r.error().message);
     return;
@@ -310,7 +289,7 @@ void TerminalWindow::on_frame_done(uint32_t) {
   callback_ns_ = monotonic_ns();
   watchdog_streak_ = 0;
   disarm_timer(watchdog_fd_);
-  poll_pane();
+  poll_panes();
 }
 
 void TerminalWindow::on_presented(uint64_t, uint64_t presented_ns, uint32_t) {
@@ -328,28 +307,30 @@ void TerminalWindow::on_watchdog() {
   }
   window_->abandon_frame_callback();
   callback_ns_ = monotonic_ns();  // the compositor wait ended here, without a callback
-  poll_pane();
+  poll_panes();
 }
 
 void TerminalWindow::on_sync_timer() {
   drain_timer(sync_fd_);
   sync_timer_armed_ = false;
-  poll_pane();
+  poll_panes();
 }
 
 void TerminalWindow::on_blink() {
   drain_timer(blink_fd_);
   blink_on_ = !blink_on_;
   dirty_ = true;
-  view_.invalidate();
+  if (Pane* pane = active_pane()) pane->view.invalidate();
   maybe_paint();
 }
 
 void TerminalWindow::update_blink_timer() {
   bool want = false;
-  if (config_.cursor_blink && focused_ && pane_) {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    want = pane_->terminal().cursor_blinking() || pane_->terminal().modes().cursor_blink;
+  Pane* pane = active_pane();
+  if (config_.cursor_blink && focused_ && pane) {
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    const vt::Terminal& t = pane->pty->terminal();
+    want = t.cursor_blinking() || t.modes().cursor_blink;
   }
   if (want) {
     itimerspec spec{};
@@ -382,9 +363,9 @@ void TerminalWindow::show_message(const std::string& text) {
     if (ch == '\n') lines += '\r';
     lines += ch;
   }
-  {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    pane_->terminal().feed("\r\n\x1b[1;31m" + lines + "\x1b[0m\r\n");
+  if (Pane* pane = active_pane()) {
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    pane->pty->terminal().feed("\r\n\x1b[1;31m" + lines + "\x1b[0m\r\n");
   }
   mark_dirty();
 }
@@ -415,16 +396,13 @@ void TerminalWindow::apply_config(const config::Config& c) {
   colors.selection_background = opaque | c.colors.selection_background;
   config_.colors = colors;
   config_.palette = c.colors.palette;
-  view_.set_colors(colors);
-  {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    vt::Terminal& t = pane_->terminal();
-    t.set_default_colors(c.colors.foreground, c.colors.background, c.colors.cursor);
-    for (size_t i = 0; i < c.colors.palette.size(); ++i) {
-      const int index = static_cast<int>(i);
-      t.set_default_palette(index, c.colors.palette[i].value_or(vt::default_palette(index)));
-    }
+  colors_ = colors;
+  for (auto& [id, pane] : panes_) {
+    pane->view.set_colors(colors);
+    apply_terminal_colors(*pane);
   }
+  chrome_dirty_ = true;
+  tab_bar_cols_ = -1;
   config_.cursor_blink = config_.blink_from_command_line || c.cursor_blink;
   update_blink_timer();
   bool relayout = c.window_padding != config_.padding;
@@ -440,13 +418,12 @@ void TerminalWindow::apply_config(const config::Config& c) {
     relayout = true;
   }
   if (relayout && window_->configured() && egl_window_) resize_grid();
-  view_.invalidate();
+  for (auto& [id, pane] : panes_) pane->view.invalidate();
   mark_dirty();
 }
 
 void TerminalWindow::request_screenshot() {
   screenshot_pending_ = true;
-  view_.invalidate();
   mark_dirty();
 }
 
@@ -466,26 +443,63 @@ void TerminalWindow::on_wayland(uint32_t events) {
 
 void TerminalWindow::on_pane() {
   waker_->acknowledge();
-  poll_pane();
+  poll_panes();
 }
 
-void TerminalWindow::poll_pane() {
-  const uint64_t since = pane_->dirty_since_ns();
-  if (pane_->take_dirty()) {
-    dirty_ = true;
-    note_dirty(framelog::reason::pty_output, since);
+void TerminalWindow::poll_panes() {
+  // A pane can close while polling (its program exited): walk a copy of the ids.
+  std::vector<mux::PaneId> ids;
+  ids.reserve(panes_.size());
+  for (auto& [id, pane] : panes_) ids.push_back(id);
+  for (mux::PaneId id : ids) {
+    if (closing_) return;
+    if (Pane* pane = find_pane(id)) poll_pane(*pane);
+  }
+  if (closing_) return;
+  maybe_paint();
+  // Idle again (no callback to wait for, nothing held): the next output must wake us.
+  if (!window_->frame_pending()) {
+    for (auto& [id, pane] : panes_) {
+      pane->pty->want_wake(true);
+      const uint64_t later = pane->pty->dirty_since_ns();
+      if (pane->pty->take_dirty() && pane->visible) {
+        dirty_ = true;
+        note_dirty(framelog::reason::pty_output, later);
+      }
+    }
+    maybe_paint();
+  }
+}
+
+void TerminalWindow::poll_pane(Pane& pane) {
+  pty::PtyPane& pty = *pane.pty;
+  const uint64_t since = pty.dirty_since_ns();
+  if (pty.take_dirty()) {
+    if (pane.visible) {
+      dirty_ = true;
+      note_dirty(framelog::reason::pty_output, since);
+    } else if (mux::Tab* tab = tabs_.tab_of(pane.id);
+               tab && !tab->unseen_output && tab != &tabs_.active()) {
+      // Output in a background tab: its tab says so until it is looked at.
+      tab->unseen_output = true;
+      tabs_.touch(*tab);
+      dirty_ = true;
+    }
   }
   pty::PaneEvents events;
   std::string title;
   {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    events = pane_->take_events();
-    if (events.title_changed) title = pane_->terminal().title();
+    std::lock_guard<std::mutex> guard(pty.mutex());
+    events = pty.take_events();
+    if (events.title_changed) title = pty.terminal().title();
   }
-  if (events.title_changed) {
-    title_ = title.empty() ? config_.title : title;
-    window_->set_title(title_);
-    if (csd_) dirty_ = true;
+  if (events.title_changed && title != pane.title) {
+    pane.title = title;
+    if (mux::Tab* tab = tabs_.tab_of(pane.id); tab && tab->active_pane == pane.id) {
+      tabs_.touch(*tab);
+      dirty_ = dirty_ || tab_bar_shown();
+    }
+    set_window_title();
   }
   if (events.bells > 0 && !focused_) window_->request_attention();
   for (auto& [targets, text] : events.clipboard) {
@@ -495,25 +509,12 @@ void TerminalWindow::poll_pane() {
     if (clip) clipboard_->set(wayland::SelectionKind::clipboard, text, seats_->last_serial());
     if (primary) clipboard_->set(wayland::SelectionKind::primary, text, seats_->last_serial());
   }
-  if (pane_->exited() && !exited_) {
-    exited_ = true;
-    LOG_DEBUG(kLog, "the program exited with status ", pane_->exit_status());
-    if (!config_.hold) {
-      closing_ = true;
-      loop_->quit();
-      return;
-    }
-  }
-  maybe_paint();
-  // Idle again (no callback to wait for, nothing held): the next output must wake us.
-  if (!window_->frame_pending()) {
-    pane_->want_wake(true);
-    const uint64_t later = pane_->dirty_since_ns();
-    if (pane_->take_dirty()) {
-      dirty_ = true;
-      note_dirty(framelog::reason::pty_output, later);
-      maybe_paint();
-    }
+  if (pty.exited() && !pane.exited) {
+    pane.exited = true;
+    exit_status_ = pty.exit_status();
+    LOG_DEBUG(kLog, "pane ", pane.id, ": the program exited with status ", exit_status_);
+    // --hold keeps the window's last pane (and what it printed) on screen.
+    if (!config_.hold || panes_.size() > 1) close_pane(pane.id);
   }
 }
 
@@ -525,65 +526,86 @@ void TerminalWindow::maybe_paint() {
 
 void TerminalWindow::paint() {
   const uint64_t t0 = monotonic_ns();
+  if (layout_dirty_) relayout();
+  Pane* active = active_pane();
   bool held = false;
   int copied = 0;
-  {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    vt::Terminal& t = pane_->terminal();
-    // DEC mode 2026: the program is drawing a frame of its own; show it whole. Held at
-    // most sync_timeout_ms, then drawn anyway so a program that forgets to end it cannot
-    // freeze the window.
+  for (auto& [id, pane] : panes_) {
+    if (!pane->visible) continue;
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    vt::Terminal& t = pane->pty->terminal();
+    // DEC mode 2026: the program is drawing a frame of its own; its pane keeps showing
+    // the last whole one. Held at most sync_timeout_ms, then drawn anyway so a program
+    // that forgets to end it cannot freeze its pane.
     if (t.modes().synchronized_output) {
-      if (sync_started_ns_ == 0) sync_started_ns_ = t0;
-      const uint64_t held_ms = (t0 - sync_started_ns_) / 1000000;
+      if (pane->sync_started_ns == 0) pane->sync_started_ns = t0;
+      const uint64_t held_ms = (t0 - pane->sync_started_ns) / 1000000;
       if (held_ms < static_cast<uint64_t>(config_.sync_timeout_ms)) {
         held = true;
         if (!sync_timer_armed_) {
           arm_timer(sync_fd_, config_.sync_timeout_ms - static_cast<int>(held_ms));
           sync_timer_armed_ = true;
         }
+        continue;
       }
     } else {
-      sync_started_ns_ = 0;
+      pane->sync_started_ns = 0;
     }
-    if (!held) copied = view_.snapshot(t, this, focused_, blink_on_);
+    const SelectionQuery* selection = selection_pane_ == id ? this : nullptr;
+    copied += pane->view.snapshot(t, selection, focused_ && pane.get() == active, blink_on_);
   }
-  if (held) {
+  if (held && copied == 0 && !chrome_dirty_ && !screenshot_pending_) {
+    // Nothing but held output to show: no frame until the hold ends (output or timer).
     ++stats_.sync_holds;
     if (sync_hold_started_ns_ == 0) sync_hold_started_ns_ = t0;
     return;
   }
-  if (sync_timer_armed_) {
+  if (!held && sync_timer_armed_) {
     disarm_timer(sync_fd_);
     sync_timer_armed_ = false;
   }
-  dirty_ = false;
+  // A held pane still has a frame to show later: the next chance looks again.
+  dirty_ = held;
   stats_.rows_copied += static_cast<uint64_t>(copied);
   const uint64_t t_snapshot = monotonic_ns();
   stats_.snapshot_us += (t_snapshot - t0) / 1000;
 
-  view_.apply(*renderer_);
-  if (renderer_->take_atlas_reset()) view_.apply_all(*renderer_);
+  for (auto& [id, pane] : panes_) {
+    if (pane->visible) pane->view.apply(*renderer_, pane->rect.row, pane->rect.col);
+  }
+  draw_chrome();
+  if (renderer_->take_atlas_reset()) {
+    for (auto& [id, pane] : panes_) {
+      if (pane->visible) pane->view.apply_all(*renderer_, pane->rect.row, pane->rect.col);
+    }
+    chrome_dirty_ = true;
+    tab_bar_cols_ = -1;
+    draw_chrome();
+  }
 
-  // Cursor shapes other than the focused block are drawn over the grid.
+  // Cursor shapes other than the focused block are drawn over the grid; an inactive
+  // pane's cursor is a hollow box.
   std::vector<render::Overlay> overlays;
-  const CursorView& c = view_.cursor();
-  if (text_input_ && text_input_->enabled()) {
-    const auto& m = renderer_->metrics();
+  const auto& m = renderer_->metrics();
+  const int origin_x = renderer_->geometry().origin_x;
+  const int origin_y = renderer_->geometry().origin_y;
+  if (text_input_ && text_input_->enabled() && active) {
+    const CursorView& c = active->view.cursor();
     const double scale = window_->scale();
     text_input_->set_cursor_rectangle(
-        static_cast<int>((renderer_->geometry().origin_x + c.col * m.cell_width) / scale),
-        static_cast<int>((renderer_->geometry().origin_y + c.row * m.cell_height) / scale),
+        static_cast<int>((origin_x + (active->rect.col + c.col) * m.cell_width) / scale),
+        static_cast<int>((origin_y + (active->rect.row + c.row) * m.cell_height) / scale),
         static_cast<int>(m.cell_width / scale), static_cast<int>(m.cell_height / scale));
   }
-  if (c.visible) {
-    const auto& m = renderer_->metrics();
-    const float x = static_cast<float>(renderer_->geometry().origin_x + c.col * m.cell_width);
-    const float y = static_cast<float>(renderer_->geometry().origin_y + c.row * m.cell_height);
+  for (auto& [id, pane] : panes_) {
+    const CursorView& c = pane->view.cursor();
+    if (!pane->visible || !c.visible) continue;
+    const float x = static_cast<float>(origin_x + (pane->rect.col + c.col) * m.cell_width);
+    const float y = static_cast<float>(origin_y + (pane->rect.row + c.row) * m.cell_height);
     const float w = static_cast<float>(m.cell_width * c.width);
     const float h = static_cast<float>(m.cell_height);
     const float thick = static_cast<float>(std::max(1, m.cell_width / 8));
-    const uint32_t color = view_.colors().cursor;
+    const uint32_t color = pane->view.colors().cursor;
     if (!c.focused) {
       overlays.push_back({x, y, w, h, color, render::Overlay::Style::hollow});
     } else if (c.shape == vt::CursorShape::bar) {
@@ -602,10 +624,15 @@ void TerminalWindow::paint() {
   }
   const uint64_t t_prepared = monotonic_ns();
   stats_.prepare_us += (t_prepared - t_snapshot) / 1000;
-  renderer_->draw(buffer_width_, buffer_height_, view_.background());
+  renderer_->draw(buffer_width_, buffer_height_,
+                  active ? active->view.background() : colors_.background);
   if (renderer_->take_atlas_reset()) {
     // The title bar's glyphs emptied the atlas while drawing: rows go again next frame.
-    view_.apply_all(*renderer_);
+    for (auto& [id, pane] : panes_) {
+      if (pane->visible) pane->view.apply_all(*renderer_, pane->rect.row, pane->rect.col);
+    }
+    chrome_dirty_ = true;
+    tab_bar_cols_ = -1;
     dirty_ = true;
   }
   if (screenshot_pending_) {
@@ -622,8 +649,8 @@ void TerminalWindow::paint() {
   }
 
   window_->request_frame_callback();
-  // Until that callback, output needs no wake-up: the callback looks at the pane anyway.
-  pane_->want_wake(false);
+  // Until that callback, output needs no wake-up: the callback looks at the panes anyway.
+  for (auto& [id, pane] : panes_) pane->pty->want_wake(false);
   window_->request_presentation_feedback(++frame_id_);
   window_->prepare_commit();
   arm_timer(watchdog_fd_, config_.watchdog_ms);
@@ -637,10 +664,11 @@ void TerminalWindow::paint() {
   ++stats_.paints;
   if (stats_.paints == 1) stats_.first_frame_us = (t1 - start_ns_) / 1000;
   // Keys whose echo this frame shows: output was parsed after they were sent.
-  const uint64_t parsed = pane_->bytes_parsed();
+  const uint64_t parsed = bytes_parsed_total();
   if (!pending_keys_.empty()) {
     std::erase_if(pending_keys_, [&](const PendingKey& k) {
-      if (parsed <= k.bytes_parsed) return false;
+      const Pane* pane = find_pane(k.pane);
+      if (!pane || pane->pty->bytes_parsed() <= k.bytes_parsed) return false;
       stats_.key_to_commit_us.push_back((t1 - k.received_ns) / 1000);
       return true;
     });
@@ -679,6 +707,12 @@ void TerminalWindow::paint() {
   last_bytes_parsed_ = parsed;
 }
 
+uint64_t TerminalWindow::bytes_parsed_total() const {
+  uint64_t total = 0;
+  for (const auto& [id, pane] : panes_) total += pane->pty->bytes_parsed();
+  return total;
+}
+
 void TerminalWindow::write_stats() const {
   if (frame_log_file_) std::fflush(frame_log_file_);
   if (config_.stats_path.empty()) return;
@@ -702,7 +736,7 @@ void TerminalWindow::write_stats() const {
   field("swap_us", stats_.swap_us);
   field("focused", focused_ ? "true" : "false");
   field("repeat_armed", seats_ && seats_->repeat_armed() ? "true" : "false");
-  field("bytes_parsed", pane_ ? pane_->bytes_parsed() : 0);
+  field("bytes_parsed", bytes_parsed_total());
   if (renderer_) {
     const auto& m = renderer_->metrics();
     field("rows_uploaded", renderer_->stats().rows_uploaded);
@@ -713,9 +747,36 @@ void TerminalWindow::write_stats() const {
     field("origin_y", renderer_->geometry().origin_y);
   }
   field("config_generation", config_generation_);
-  field("scroll_offset", view_.scroll_offset());
-  field("hover_link", view_.hover_link());
-  field("preedit_chars", view_.preedit().size());
+  Pane* active = const_cast<TerminalWindow*>(this)->active_pane();
+  field("scroll_offset", active ? active->view.scroll_offset() : 0);
+  field("hover_link", active ? active->view.hover_link() : 0);
+  field("preedit_chars", active ? active->view.preedit().size() : 0);
+  // Tabs and panes: every pane's place in the grid and its terminal's size.
+  field("tabs", tabs_.size());
+  field("active_tab", tabs_.empty() ? 0 : tabs_.active_index());
+  field("tab_bar_row", tab_bar_row());
+  std::string panes = "[";
+  for (size_t i = 0; i < tabs_.tabs().size(); ++i) {
+    const mux::Tab& tab = tabs_.tabs()[i];
+    for (mux::PaneId id : tab.layout.panes()) {
+      auto it = panes_.find(id);
+      if (it == panes_.end()) continue;
+      const Pane& p = *it->second;
+      if (panes.size() > 1) panes += ", ";
+      panes +=
+          log::concat("{\"id\": ", id, ", \"tab\": ", i, ", \"col\": ", p.rect.col,
+                      ", \"row\": ", p.rect.row, ", \"cols\": ", p.rect.cols,
+                      ", \"rows\": ", p.rect.rows, ", \"visible\": ", p.visible ? "true" : "false",
+                      ", \"active\": ", active == &p ? "true" : "false", "}");
+    }
+  }
+  field("panes", panes + "]");
+  std::string spans = "[";
+  for (const TabSpan& span : tab_spans_) {
+    if (spans.size() > 1) spans += ", ";
+    spans += log::concat("[", span.begin, ", ", span.end, ", ", span.tab, "]");
+  }
+  field("tab_spans", spans + "]");
   field("text_input", text_input_ && text_input_->enabled() ? "true" : "false");
   field("csd", csd_ ? "true" : "false");
   field("cols", cols_);
@@ -751,7 +812,7 @@ int TerminalWindow::run() {
       return 1;
     }
   }
-  return exited_ ? pane_->exit_status() : 0;
+  return exit_status_;
 }
 
 }  // namespace cadence::ui::detail

@@ -1,4 +1,4 @@
-// The terminal window: one Wayland window showing one local pane.
+// The terminal window: one Wayland window showing tabs of local panes.
 //
 // TerminalWindow wires the layers together and owns the one decision that makes cadence
 // what it is: when to paint (see "Frame pacing" in terminal_window.cpp). Everything else
@@ -19,7 +19,9 @@
 namespace cadence::ui {
 
 struct WindowConfig {
-  std::vector<std::string> command;  // empty: the user's shell
+  std::vector<std::string> command;  // the first pane's program; empty: the user's shell
+  // What new tabs and splits run (the configuration's default_prog); empty: the shell.
+  std::vector<std::string> default_command;
   render::font::FontSpec font;
   std::string title = "cadence";
   std::string app_id = "cadence";
@@ -36,6 +38,12 @@ struct WindowConfig {
   ColorScheme colors;
   std::array<std::optional<uint32_t>, 16> palette;  // 0xRRGGBB; unset: xterm's colours
   std::string term = "xterm-256color";
+  // The tab bar: shown at the top (or bottom), hidden while there is one tab unless
+  // hide_tab_bar_if_only_one_tab is off; a tab's title takes at most tab_max_width cells.
+  bool tab_bar = true;
+  bool tab_bar_at_bottom = false;
+  bool hide_tab_bar_if_only_one_tab = true;
+  int tab_max_width = 24;
   // Shown in the terminal before the program's output (a configuration error).
   std::string startup_message;
   // The configuration file to watch and reload (Ctrl+Shift+R, or when it changes on

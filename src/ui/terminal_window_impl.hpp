@@ -1,6 +1,7 @@
-// TerminalWindow's class, shared by its two implementation files: terminal_window.cpp
-// (life cycle, configuration, frame pacing and painting) and terminal_window_input.cpp
-// (keys, pointer, clipboard, input methods, decorations). Private to src/ui.
+// TerminalWindow's class, shared by its implementation files: terminal_window.cpp (life
+// cycle, configuration, frame pacing and painting), terminal_window_panes.cpp (tabs,
+// panes, layout and the actions bindings carry out) and terminal_window_input.cpp (keys,
+// pointer, clipboard, input methods, decorations). Private to src/ui.
 #pragma once
 
 #include "ui/terminal_window.hpp"
@@ -23,15 +24,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 
 #include "base/clock.hpp"
 #include "base/event_loop.hpp"
 #include "base/log.hpp"
+#include "config/action.hpp"
 #include "config/config.hpp"
 #include "config/config_watcher.hpp"
 #include "framelog/frame_log.hpp"
+#include "mux/tab_set.hpp"
 #include "pty/io_thread.hpp"
 #include "pty/pty_pane.hpp"
 #include "render/egl_context.hpp"
@@ -91,13 +95,27 @@ struct FrameStats {
   std::vector<uint64_t> key_to_commit_us;
 };
 
+// One pane of the window: its program, what it shows and where.
+struct Pane {
+  mux::PaneId id = 0;
+  std::unique_ptr<pty::PtyPane> pty;
+  TerminalView view;
+  std::string title;  // from the program (OSC 0/2)
+  mux::Rect rect;     // in the window's grid of cells
+  bool visible = false;
+  bool exited = false;
+  uint64_t sync_started_ns = 0;  // since when the program holds its output (DEC 2026)
+
+  explicit Pane(const ColorScheme& colors) : view(colors) {}
+};
+
 class TerminalWindow final : public wayland::WindowListener,
                              public wayland::SeatListener,
                              public wayland::TextInputListener,
                              public SelectionQuery {
  public:
   explicit TerminalWindow(const WindowConfig& config)
-      : config_(config), view_(config.colors), start_ns_(monotonic_ns()) {}
+      : config_(config), colors_(config.colors), start_ns_(monotonic_ns()) {}
   ~TerminalWindow() override;
 
   Result<void> init();
@@ -117,7 +135,7 @@ class TerminalWindow final : public wayland::WindowListener,
   // wayland::TextInputListener
   void on_preedit(const std::string& text, int cursor_begin, int cursor_end) override;
   void on_commit(const std::string& text) override;
-  // SelectionQuery
+  // SelectionQuery (handed to the snapshot of the pane holding the selection only)
   bool empty() const override { return !selection_.active(); }
   bool contains(StableRow row, int col) const override {
     return selection_.contains(row, Column(col));
@@ -140,9 +158,10 @@ class TerminalWindow final : public wayland::WindowListener,
   void paint();
   void on_wayland(uint32_t events);
   void on_pane();
-  // Takes what the pane has for us (dirt, title, bell, clipboard, exit) and paints if it
-  // may; called when woken and at each frame callback or pacing timer.
-  void poll_pane();
+  // Takes what the panes have for us (dirt, titles, bells, clipboard, exits) and paints
+  // if it may; called when woken and at each frame callback or pacing timer.
+  void poll_panes();
+  void poll_pane(Pane& pane);
   void on_watchdog();
   void on_sync_timer();
   void on_signal();
@@ -153,13 +172,48 @@ class TerminalWindow final : public wayland::WindowListener,
   void copy_selection(wayland::SelectionKind kind);
   void paste(wayland::SelectionKind kind);
   void send_to_program(std::string_view bytes);
+  // The window's grid cell under a surface position (clamped to the grid).
   std::pair<int, int> cell_at(double x, double y) const;
+
+  // ---- tabs and panes (terminal_window_panes.cpp)
+  Pane* active_pane();
+  Pane* find_pane(mux::PaneId id);
+  // The visible pane containing a window cell; null on a border or the tab bar.
+  Pane* pane_at(int col, int row);
+  Result<std::unique_ptr<Pane>> spawn_pane(const std::vector<std::string>& command, int rows,
+                                           int cols, const std::string& cwd);
+  // A new tab or split runs the default program in the active pane's directory.
+  void new_tab();
+  void split(mux::SplitAxis axis);
+  // Ends a pane's program and forgets it; the window closes with its last pane.
+  void close_pane(mux::PaneId id);
+  void close_tab();
+  bool tab_bar_shown() const;
+  int tab_bar_row() const;  // -1: no tab bar
+  mux::Rect pane_area() const;
+  // Places every tab's panes (resizing their ptys) and marks what must be drawn again.
+  void relayout();
+  // Borders and the tab bar, into the renderer's grid where panes are not.
+  void draw_chrome();
+  void draw_tab_bar();
+  // Carries out what a binding asked for; false when it had nothing to act on.
+  bool perform(const config::Action& action);
+  void scroll_active(int lines);
+  void set_window_title();
+  // The configured default colours and palette, into a pane's terminal.
+  void apply_terminal_colors(Pane& pane);
+  void forget_pane(mux::PaneId id);
+  void clear_selection();
+  void focus_pane(Pane& pane);
+  // A press on the tab bar: activates the tab under it, or opens one (the + button).
+  void tab_bar_click(int col, int button);
   // Client-side decorations: the title bar's height in buffer pixels (0 without), the
   // window as the decoration geometry sees it, and a pointer event on them.
   int title_bar_px() const;
   DecorationFrame decoration_frame() const;
   bool decoration_pointer(const wayland::PointerInput& p);
-  void update_hover(int col, int row);
+  // The pointer moved over a pane's cell (pane-relative): hyperlink hover.
+  void update_hover(Pane* pane, int col, int row);
   void write_stats() const;
   void request_screenshot();
   void reload_config();
@@ -179,8 +233,25 @@ class TerminalWindow final : public wayland::WindowListener,
   uint64_t config_generation_ = 1;
   int seats_listener_ = 0;
   std::unique_ptr<render::GridRenderer> renderer_;
-  std::unique_ptr<pty::PtyPane> pane_;
   std::unique_ptr<pty::IoThread> io_;
+  std::map<mux::PaneId, std::unique_ptr<Pane>> panes_;
+  mux::TabSet tabs_;
+  uint64_t next_id_ = 1;
+  mux::PaneId selection_pane_ = 0;  // the pane the selection belongs to
+  mux::PaneId hover_pane_ = 0;      // the pane whose link is under the pointer
+  bool layout_dirty_ = true;
+  bool chrome_dirty_ = true;
+  // What the tab bar last drew (tabs version, columns, row) and where each tab is.
+  uint64_t tab_bar_version_ = 0;
+  int tab_bar_cols_ = -1;
+  int tab_bar_drawn_row_ = -2;
+  struct TabSpan {
+    int begin = 0;
+    int end = 0;
+    int tab = -1;  // index; -1: the new-tab button
+  };
+  std::vector<TabSpan> tab_spans_;
+  int exit_status_ = 0;
   wl_egl_window* egl_window_ = nullptr;
   EGLSurface egl_surface_ = EGL_NO_SURFACE;
   int watchdog_fd_ = -1;
@@ -188,7 +259,7 @@ class TerminalWindow final : public wayland::WindowListener,
   int blink_fd_ = -1;
   int signal_fd_ = -1;
 
-  TerminalView view_;
+  ColorScheme colors_;
   Selection selection_;
   std::string title_;
   bool csd_ = false;
@@ -202,7 +273,6 @@ class TerminalWindow final : public wayland::WindowListener,
   bool dirty_ = true;
   bool focused_ = false;
   bool closing_ = false;
-  bool exited_ = false;
   bool blink_on_ = true;
   bool sync_timer_armed_ = false;
   int watchdog_streak_ = 0;  // watchdog fires since the last frame callback
@@ -220,6 +290,7 @@ class TerminalWindow final : public wayland::WindowListener,
   framelog::FrameLog frame_log_;
   std::FILE* frame_log_file_ = nullptr;
   uint64_t last_bytes_parsed_ = 0;
+  uint64_t bytes_parsed_total() const;
 
   // Pointer state.
   double pointer_x_ = 0;
@@ -235,6 +306,7 @@ class TerminalWindow final : public wayland::WindowListener,
   // count at that moment (output after it is the echo).
   struct PendingKey {
     uint64_t received_ns;
+    mux::PaneId pane;
     uint64_t bytes_parsed;
   };
   std::vector<PendingKey> pending_keys_;

@@ -21,10 +21,11 @@ std::pair<int, int> TerminalWindow::cell_at(double x, double y) const {
 }
 
 void TerminalWindow::send_to_program(std::string_view bytes) {
-  if (bytes.empty() || exited_) return;
-  pane_->write(bytes);
-  if (view_.scroll_offset() != 0) {
-    view_.scroll_to_bottom();
+  Pane* pane = active_pane();
+  if (bytes.empty() || !pane || pane->exited) return;
+  pane->pty->write(bytes);
+  if (pane->view.scroll_offset() != 0) {
+    pane->view.scroll_to_bottom();
     mark_dirty();
   }
 }
@@ -43,21 +44,24 @@ void TerminalWindow::change_font_size(double delta_pt, bool reset) {
 }
 
 void TerminalWindow::copy_selection(wayland::SelectionKind kind) {
+  Pane* pane = find_pane(selection_pane_);
+  if (!pane) return;
   std::string text;
   {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    text = selection_.text(pane_->terminal());
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    text = selection_.text(pane->pty->terminal());
   }
   if (!text.empty()) clipboard_->set(kind, std::move(text), seats_->last_serial());
 }
 
 void TerminalWindow::paste(wayland::SelectionKind kind) {
   clipboard_->paste(kind, [this](std::string text) {
-    if (text.empty() || exited_) return;
+    Pane* pane = active_pane();
+    if (text.empty() || !pane || pane->exited) return;
     bool bracketed = false;
     {
-      std::lock_guard<std::mutex> guard(pane_->mutex());
-      bracketed = pane_->terminal().modes().bracketed_paste;
+      std::lock_guard<std::mutex> guard(pane->pty->mutex());
+      bracketed = pane->pty->terminal().modes().bracketed_paste;
     }
     send_to_program(prepare_paste(text, bracketed));
   });
@@ -65,36 +69,73 @@ void TerminalWindow::paste(wayland::SelectionKind kind) {
 
 bool TerminalWindow::binding(const wayland::KeyInput& key) {
   using namespace wayland::modifier;
+  using config::Action;
+  using config::ActionKind;
   const uint32_t mods = key.mods & (shift | alt | ctrl | super);
   const uint32_t sym = xkb_keysym_to_lower(key.keysym);
+  auto act = [this](ActionKind kind, int64_t n = 0) {
+    Action a;
+    a.kind = kind;
+    a.n = n;
+    return perform(a);
+  };
+  auto toward = [this](ActionKind kind, config::Direction d, int64_t n = 0) {
+    Action a;
+    a.kind = kind;
+    a.direction = d;
+    a.n = n;
+    return perform(a);
+  };
   if (mods == (ctrl | shift)) {
     switch (sym) {
-      case XKB_KEY_c: copy_selection(wayland::SelectionKind::clipboard); return true;
-      case XKB_KEY_v: paste(wayland::SelectionKind::clipboard); return true;
+      case XKB_KEY_c: return act(ActionKind::copy_to_clipboard);
+      case XKB_KEY_v: return act(ActionKind::paste_from_clipboard);
       case XKB_KEY_s: request_screenshot(); return true;
-      case XKB_KEY_r:
-        if (config_.config_path.empty()) return false;
-        reload_config();
-        return true;
+      case XKB_KEY_r: return act(ActionKind::reload_configuration);
+      case XKB_KEY_t: return act(ActionKind::spawn_tab);
+      case XKB_KEY_w: return act(ActionKind::close_tab);
+      case XKB_KEY_e: return act(ActionKind::split_horizontal);
+      case XKB_KEY_o: return act(ActionKind::split_vertical);
+      case XKB_KEY_z: return act(ActionKind::toggle_pane_zoom);
+      case XKB_KEY_Left:
+        return toward(ActionKind::activate_pane_direction, config::Direction::left);
+      case XKB_KEY_Right:
+        return toward(ActionKind::activate_pane_direction, config::Direction::right);
+      case XKB_KEY_Up: return toward(ActionKind::activate_pane_direction, config::Direction::up);
+      case XKB_KEY_Down:
+        return toward(ActionKind::activate_pane_direction, config::Direction::down);
+      case XKB_KEY_Prior: return act(ActionKind::move_tab_relative, -1);
+      case XKB_KEY_Next: return act(ActionKind::move_tab_relative, 1);
+      case XKB_KEY_ISO_Left_Tab:
+      case XKB_KEY_Tab: return act(ActionKind::activate_tab_relative, -1);
       default: break;
     }
   }
-  if (mods == shift) {
-    const int page = std::max(1, rows_ - 1);
+  if (mods == ctrl) {
     switch (key.keysym) {
-      case XKB_KEY_Prior: {
-        std::lock_guard<std::mutex> guard(pane_->mutex());
-        view_.scroll_by(pane_->terminal(), page);
-      }
-        mark_dirty();
-        return true;
-      case XKB_KEY_Next: {
-        std::lock_guard<std::mutex> guard(pane_->mutex());
-        view_.scroll_by(pane_->terminal(), -page);
-      }
-        mark_dirty();
-        return true;
-      case XKB_KEY_Insert: paste(wayland::SelectionKind::primary); return true;
+      case XKB_KEY_Prior: return act(ActionKind::activate_tab_relative, -1);
+      case XKB_KEY_Next: return act(ActionKind::activate_tab_relative, 1);
+      case XKB_KEY_Tab: return act(ActionKind::activate_tab_relative, 1);
+      default: break;
+    }
+  }
+  if (mods == (ctrl | shift | alt)) {
+    switch (sym) {
+      case XKB_KEY_Left: return toward(ActionKind::adjust_pane_size, config::Direction::left, 1);
+      case XKB_KEY_Right: return toward(ActionKind::adjust_pane_size, config::Direction::right, 1);
+      case XKB_KEY_Up: return toward(ActionKind::adjust_pane_size, config::Direction::up, 1);
+      case XKB_KEY_Down: return toward(ActionKind::adjust_pane_size, config::Direction::down, 1);
+      default: break;
+    }
+  }
+  if (mods == alt && key.keysym >= XKB_KEY_1 && key.keysym <= XKB_KEY_9) {
+    return act(ActionKind::activate_tab, static_cast<int64_t>(key.keysym - XKB_KEY_1));
+  }
+  if (mods == shift) {
+    switch (key.keysym) {
+      case XKB_KEY_Prior: return act(ActionKind::scroll_by_page, -1);
+      case XKB_KEY_Next: return act(ActionKind::scroll_by_page, 1);
+      case XKB_KEY_Insert: return act(ActionKind::paste_from_primary);
       default: break;
     }
   }
@@ -102,11 +143,11 @@ bool TerminalWindow::binding(const wayland::KeyInput& key) {
     switch (key.keysym) {
       case XKB_KEY_equal:
       case XKB_KEY_plus:
-      case XKB_KEY_KP_Add: change_font_size(1.0, false); return true;
+      case XKB_KEY_KP_Add: return act(ActionKind::increase_font_size);
       case XKB_KEY_minus:
-      case XKB_KEY_KP_Subtract: change_font_size(-1.0, false); return true;
+      case XKB_KEY_KP_Subtract: return act(ActionKind::decrease_font_size);
       case XKB_KEY_0:
-      case XKB_KEY_KP_0: change_font_size(0, true); return true;
+      case XKB_KEY_KP_0: return act(ActionKind::reset_font_size);
       default: break;
     }
   }
@@ -114,8 +155,11 @@ bool TerminalWindow::binding(const wayland::KeyInput& key) {
 }
 
 void TerminalWindow::on_key(const wayland::KeyInput& key) {
-  if (!pane_ || !renderer_) return;  // input before the window is fully set up
+  Pane* pane = active_pane();
+  if (!pane || !renderer_) return;  // input before the window is fully set up
   if (key.action != wayland::KeyInput::Action::release && binding(key)) return;
+  pane = active_pane();
+  if (!pane) return;
   KeyEvent e;
   e.keysym = key.keysym;
   e.unshifted_keysym = key.unshifted_keysym;
@@ -127,18 +171,17 @@ void TerminalWindow::on_key(const wayland::KeyInput& key) {
                                                                : KeyAction::release;
   KeyModes modes;
   {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    modes = key_modes_from(pane_->terminal());
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    modes = key_modes_from(pane->pty->terminal());
   }
   std::string bytes = encode_key(e, modes);
   if (bytes.empty()) return;
   if (key.action != wayland::KeyInput::Action::release) {
-    pending_keys_.push_back({key.received_ns, pane_->bytes_parsed()});
+    pending_keys_.push_back({key.received_ns, pane->id, pane->pty->bytes_parsed()});
     if (pending_keys_.size() > 64) pending_keys_.erase(pending_keys_.begin());
   }
   if (selection_.active() && key.action == wayland::KeyInput::Action::press) {
-    selection_.clear();
-    view_.invalidate();
+    clear_selection();
     dirty_ = true;
   }
   frame_reasons_ |= framelog::reason::input;
@@ -146,36 +189,68 @@ void TerminalWindow::on_key(const wayland::KeyInput& key) {
 }
 
 void TerminalWindow::on_preedit(const std::string& text, int, int) {
-  view_.set_preedit(vt::decode_utf8(text));
+  Pane* pane = active_pane();
+  if (!pane) return;
+  pane->view.set_preedit(vt::decode_utf8(text));
   mark_dirty();
 }
 
 void TerminalWindow::on_commit(const std::string& text) {
-  if (!pane_ || !renderer_) return;  // input before the window is fully set up
-  if (selection_.active()) {
-    selection_.clear();
-    view_.invalidate();
-  }
-  pending_keys_.push_back({monotonic_ns(), pane_->bytes_parsed()});
+  Pane* pane = active_pane();
+  if (!pane || !renderer_) return;  // input before the window is fully set up
+  if (selection_.active()) clear_selection();
+  pending_keys_.push_back({monotonic_ns(), pane->id, pane->pty->bytes_parsed()});
   send_to_program(text);
 }
 
 void TerminalWindow::on_keyboard_focus(bool focused) {
-  if (!pane_ || !renderer_) return;  // input before the window is fully set up
+  Pane* pane = active_pane();
+  if (!pane || !renderer_) return;  // input before the window is fully set up
   focused_ = focused;
   bool report = false;
   {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    report = pane_->terminal().modes().focus_events;
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    report = pane->pty->terminal().modes().focus_events;
   }
   if (report) send_to_program(encode_focus(focused));
   update_blink_timer();
-  view_.invalidate();
+  pane->view.invalidate();
+  mark_dirty();
+}
+
+void TerminalWindow::clear_selection() {
+  selection_.clear();
+  if (Pane* pane = find_pane(selection_pane_)) pane->view.invalidate();
+}
+
+// Focus follows a click: the pane clicked becomes the active one. Keys go to it from
+// now on, and the pane that had focus is told it lost it (mode 1004) as the new one is
+// told it gained it.
+void TerminalWindow::focus_pane(Pane& pane) {
+  Pane* before = active_pane();
+  if (before == &pane) return;
+  auto report_focus = [this](Pane* p, bool in) {
+    if (!p || p->exited || !focused_) return;
+    bool report = false;
+    {
+      std::lock_guard<std::mutex> guard(p->pty->mutex());
+      report = p->pty->terminal().modes().focus_events;
+    }
+    if (report) p->pty->write(encode_focus(in));
+  };
+  report_focus(before, false);
+  tabs_.activate_pane(pane.id);
+  report_focus(&pane, true);
+  if (before) before->view.invalidate();
+  pane.view.invalidate();
+  chrome_dirty_ = true;
+  set_window_title();
+  update_blink_timer();
   mark_dirty();
 }
 
 void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
-  if (!pane_ || !renderer_) return;  // input before the window is fully set up
+  if (panes_.empty() || !renderer_) return;  // input before the window is fully set up
   using Kind = wayland::PointerInput::Kind;
   if (p.kind == Kind::enter || p.kind == Kind::motion || p.kind == Kind::button ||
       p.kind == Kind::axis) {
@@ -183,30 +258,44 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
     pointer_y_ = p.y;
   }
   if (p.kind == Kind::leave) {
-    if (view_.hover_link() != 0) {
-      view_.set_hover_link(0);
-      mark_dirty();
-    }
+    update_hover(nullptr, 0, 0);
     return;
   }
   if (csd_ && decoration_pointer(p)) return;
   if (p.kind == Kind::enter) return;
-  const auto [col, row] = cell_at(pointer_x_, pointer_y_);
-  if (p.kind == Kind::motion) update_hover(col, row);
+  const auto [grid_col, grid_row] = cell_at(pointer_x_, pointer_y_);
+  // While a selection is being dragged it stays in its pane, whatever the pointer
+  // crosses; otherwise the event goes to the pane under the pointer.
+  Pane* pane = selecting_ ? find_pane(selection_pane_) : pane_at(grid_col, grid_row);
+  if (!pane) {
+    update_hover(nullptr, 0, 0);
+    if (p.kind == Kind::button && p.pressed && grid_row == tab_bar_row()) {
+      tab_bar_click(grid_col, p.button);
+    }
+    return;
+  }
+  const int col = std::clamp(grid_col - pane->rect.col, 0, pane->rect.cols - 1);
+  const int row = std::clamp(grid_row - pane->rect.row, 0, pane->rect.rows - 1);
+  if (p.kind == Kind::motion) update_hover(pane, col, row);
+  if (p.kind == Kind::button && p.pressed && pane != active_pane()) focus_pane(*pane);
   vt::Modes modes;
   bool alt_screen = false;
   StableRow stable(0);
   {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    modes = pane_->terminal().modes();
-    alt_screen = pane_->terminal().is_alt_screen();
-    stable = view_.stable_row_at(pane_->terminal(), row);
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    modes = pane->pty->terminal().modes();
+    alt_screen = pane->pty->terminal().is_alt_screen();
+    stable = pane->view.stable_row_at(pane->pty->terminal(), row);
   }
   if (p.kind == Kind::button) {
     buttons_held_ += p.pressed ? 1 : -1;
     if (p.pressed) held_button_ = p.button;
   }
   buttons_held_ = std::max(0, buttons_held_);
+  // Reports and wheel scrolling go to the pane under the pointer, focused or not.
+  auto send = [pane](std::string_view bytes) {
+    if (!bytes.empty() && !pane->exited) pane->pty->write(bytes);
+  };
 
   // Programs that track the mouse get it, unless Shift is held (then it selects).
   const bool shift = p.mods & wayland::modifier::shift;
@@ -215,20 +304,23 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
     m.col = col;
     m.row = row;
     const double scale = window_->scale();
-    m.x_px = static_cast<int>(pointer_x_ * scale) - renderer_->geometry().origin_x;
-    m.y_px = static_cast<int>(pointer_y_ * scale) - renderer_->geometry().origin_y;
+    const auto& metrics = renderer_->metrics();
+    m.x_px = static_cast<int>(pointer_x_ * scale) - renderer_->geometry().origin_x -
+             pane->rect.col * metrics.cell_width;
+    m.y_px = static_cast<int>(pointer_y_ * scale) - renderer_->geometry().origin_y -
+             pane->rect.row * metrics.cell_height;
     m.mods = p.mods;
     m.buttons_held = buttons_held_ > 0;
     if (p.kind == Kind::motion) {
       m.kind = MouseEvent::Kind::motion;
       m.button = held_button_;
-      send_to_program(encode_mouse(m, modes));
+      send(encode_mouse(m, modes));
       return;
     }
     if (p.kind == Kind::button) {
       m.kind = p.pressed ? MouseEvent::Kind::press : MouseEvent::Kind::release;
       m.button = p.button;
-      if (p.button <= 2) send_to_program(encode_mouse(m, modes));
+      if (p.button <= 2) send(encode_mouse(m, modes));
       return;
     }
     if (p.kind == Kind::axis && p.scroll_y != 0) {
@@ -237,7 +329,7 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
       const int steps = std::max(1, static_cast<int>(std::lround(std::abs(p.scroll_y))));
       std::string bytes;
       for (int i = 0; i < steps; ++i) bytes += encode_mouse(m, modes);
-      send_to_program(bytes);
+      send(bytes);
       return;
     }
     return;
@@ -250,12 +342,12 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
       MouseEvent wheel;
       wheel.kind = MouseEvent::Kind::wheel;
       wheel.button = steps < 0 ? 4 : 5;
-      send_to_program(encode_alternate_scroll(wheel, modes, std::abs(steps)));
+      send(encode_alternate_scroll(wheel, modes, std::abs(steps)));
       return;
     }
     {
-      std::lock_guard<std::mutex> guard(pane_->mutex());
-      view_.scroll_by(pane_->terminal(), -steps);
+      std::lock_guard<std::mutex> guard(pane->pty->mutex());
+      pane->view.scroll_by(pane->pty->terminal(), -steps);
     }
     mark_dirty();
     return;
@@ -267,35 +359,57 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
     }
     if (p.button != 0) return;
     if (p.pressed) {
-      const bool same_cell = last_click_cell_ == std::make_pair(col, row);
+      const bool same_cell = last_click_cell_ == std::make_pair(grid_col, grid_row);
       click_count_ =
           same_cell && p.time_ms - last_click_ms_ < kClickIntervalMs ? click_count_ % 3 + 1 : 1;
       last_click_ms_ = p.time_ms;
-      last_click_cell_ = {col, row};
+      last_click_cell_ = {grid_col, grid_row};
       const Selection::Mode mode = click_count_ == 3   ? Selection::Mode::line
                                    : click_count_ == 2 ? Selection::Mode::word
                                                        : Selection::Mode::cell;
       const bool rectangular = p.mods & wayland::modifier::alt;
+      if (selection_pane_ != pane->id) clear_selection();
+      selection_pane_ = pane->id;
       {
-        std::lock_guard<std::mutex> guard(pane_->mutex());
-        selection_.begin(pane_->terminal(), SelectionPoint{stable, Column(col)}, mode, rectangular);
+        std::lock_guard<std::mutex> guard(pane->pty->mutex());
+        selection_.begin(pane->pty->terminal(), SelectionPoint{stable, Column(col)}, mode,
+                         rectangular);
       }
       selecting_ = true;
     } else if (selecting_) {
       selecting_ = false;
       if (selection_.active()) copy_selection(wayland::SelectionKind::primary);
     }
-    view_.invalidate();
+    pane->view.invalidate();
     mark_dirty();
     return;
   }
   if (p.kind == Kind::motion && selecting_) {
     {
-      std::lock_guard<std::mutex> guard(pane_->mutex());
-      selection_.extend(pane_->terminal(), SelectionPoint{stable, Column(col)});
+      std::lock_guard<std::mutex> guard(pane->pty->mutex());
+      selection_.extend(pane->pty->terminal(), SelectionPoint{stable, Column(col)});
     }
-    view_.invalidate();
+    pane->view.invalidate();
     mark_dirty();
+  }
+}
+
+void TerminalWindow::tab_bar_click(int col, int button) {
+  for (const TabSpan& span : tab_spans_) {
+    if (col < span.begin || col >= span.end) continue;
+    config::Action a;
+    if (span.tab < 0) {
+      if (button == 0) a.kind = config::ActionKind::spawn_tab;
+    } else if (button == 0) {
+      a.kind = config::ActionKind::activate_tab;
+      a.n = span.tab;
+    } else if (button == 1) {
+      // Middle click closes a tab, as in a browser.
+      if (!tabs_.activate(span.tab)) return;
+      a.kind = config::ActionKind::close_tab;
+    }
+    if (a.kind != config::ActionKind::nop) perform(a);
+    return;
   }
 }
 
@@ -339,12 +453,12 @@ bool TerminalWindow::decoration_pointer(const wayland::PointerInput& p) {
   return true;
 }
 
-void TerminalWindow::update_hover(int col, int row) {
+void TerminalWindow::update_hover(Pane* pane, int col, int row) {
   uint32_t link = 0;
-  {
-    std::lock_guard<std::mutex> guard(pane_->mutex());
-    const vt::Terminal& t = pane_->terminal();
-    const int screen_row = row - view_.scroll_offset();
+  if (pane) {
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    const vt::Terminal& t = pane->pty->terminal();
+    const int screen_row = row - pane->view.scroll_offset();
     if (screen_row >= 0 && screen_row < t.rows()) {
       const vt::Line& line = t.line(Row(screen_row));
       if (col < static_cast<int>(line.cells.size())) {
@@ -352,8 +466,12 @@ void TerminalWindow::update_hover(int col, int row) {
       }
     }
   }
-  if (link == view_.hover_link()) return;
-  view_.set_hover_link(link);
+  const mux::PaneId hovered = link && pane ? pane->id : 0;
+  if (hovered == hover_pane_ && (!pane || pane->view.hover_link() == link)) return;
+  Pane* before = find_pane(hover_pane_);
+  if (before && before != pane) before->view.set_hover_link(0);
+  hover_pane_ = hovered;
+  if (pane) pane->view.set_hover_link(link);
   seats_->set_cursor_shape(link ? "pointer" : "text");
   mark_dirty();
 }

@@ -279,18 +279,22 @@ int TerminalView::snapshot(const vt::Terminal& t, const SelectionQuery* selectio
   return copied;
 }
 
-void TerminalView::apply(render::GridRenderer& renderer) {
+int TerminalView::apply(render::GridRenderer& renderer, int first_row, int first_col) {
+  int applied = 0;
   for (size_t r = 0; r < rows_.size(); ++r) {
     ViewRow& row = rows_[r];
     if (!row.changed) continue;
-    renderer.set_row(static_cast<int>(r), row.cells, row.clusters);
+    renderer.set_cells(first_row + static_cast<int>(r), first_col, cols_, row.cells, row.clusters);
     row.changed = false;
+    ++applied;
   }
+  return applied;
 }
 
-void TerminalView::apply_all(render::GridRenderer& renderer) {
+void TerminalView::apply_all(render::GridRenderer& renderer, int first_row, int first_col) {
   for (size_t r = 0; r < rows_.size(); ++r) {
-    renderer.set_row(static_cast<int>(r), rows_[r].cells, rows_[r].clusters);
+    renderer.set_cells(first_row + static_cast<int>(r), first_col, cols_, rows_[r].cells,
+                       rows_[r].clusters);
     rows_[r].changed = false;
   }
 }

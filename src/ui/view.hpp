@@ -71,10 +71,12 @@ class TerminalView {
   // Phase one, under the pane lock. Returns the number of rows copied.
   int snapshot(const vt::Terminal& terminal, const SelectionQuery* selection, bool focused,
                bool cursor_blink_on);
-  // Phase two, outside the lock.
-  void apply(render::GridRenderer& renderer);
-  // Hands every row to the renderer again (after an atlas reset).
-  void apply_all(render::GridRenderer& renderer);
+  // Phase two, outside the lock: the changed rows go to the renderer at the pane's place
+  // in the window's grid. Returns the number of rows handed over.
+  int apply(render::GridRenderer& renderer, int first_row = 0, int first_col = 0);
+  // Hands every row to the renderer again (after an atlas reset or a layout change).
+  void apply_all(render::GridRenderer& renderer, int first_row = 0, int first_col = 0);
+  int cols() const { return cols_; }
 
   // The OSC 8 hyperlink under the pointer (0: none): its cells are drawn underlined.
   void set_hover_link(uint32_t link) {

@@ -546,18 +546,31 @@ class Compositor:
         if pid is not None:
             crit.append(f"pid={pid}")
         sel = f"[{' '.join(crit)}] " if crit else ""
-        self.command(
-            f"{sel}floating enable, resize set width {width} px height {height} px, "
-            "move position 0 0"
-        )
+        command = (f"{sel}floating enable, resize set width {width} px height {height} px, "
+                   "move position 0 0")
+        self.command(command)
         deadline = time.monotonic() + (timeout or self.timeout)
+        # A window still settling after being mapped can lose the command: sway reports the
+        # new size, then completes the tiled configure it had in flight and goes back to the
+        # old one. So the size must hold for a moment, and the command is said again until
+        # it does.
+        again = time.monotonic() + 2
+        reached = None
         while True:
             for w in self.windows():
                 if (app_id is None or w.app_id == app_id) and (pid is None or w.pid == pid):
                     if w.rect[2:] == (width, height):
-                        return w
+                        if reached is None:
+                            reached = time.monotonic()
+                        elif time.monotonic() - reached > 0.5:
+                            return w
+                    else:
+                        reached = None
             if time.monotonic() > deadline:
                 raise BenchError(f"window did not reach {width}x{height}: {self.windows()}")
+            if time.monotonic() > again:
+                self.command(command)
+                again = time.monotonic() + 2
             time.sleep(0.05)
 
     # ---- input
