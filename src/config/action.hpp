@@ -42,6 +42,7 @@ enum class ActionKind : uint8_t {
   clear_key_table_stack,
   toggle_frame_log_hud,
   callback,  // a Lua function registered with cadence.action_callback (callback_ref)
+  copy_to_clipboard_and_primary,  // CopyTo 'ClipboardAndPrimarySelection'
 };
 
 enum class Direction : uint8_t { left, right, up, down };

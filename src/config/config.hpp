@@ -24,17 +24,44 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
+#include "config/action.hpp"
+#include "config/keys.hpp"
 
 namespace cadence::config {
 
 inline constexpr size_t kLuaMemoryLimit = 64u << 20;
 inline constexpr uint64_t kLuaInstructionBudget = 50'000'000;
+
+class LuaRuntime;
+
+// How one kind of tab (or the new-tab button) is drawn in the tab bar.
+struct TabStyle {
+  uint32_t bg = 0;
+  uint32_t fg = 0;
+  bool bold = false;
+  bool italic = false;
+  bool underline = false;
+  friend bool operator==(const TabStyle&, const TabStyle&) = default;
+};
+
+// `colors.tab_bar`, as WezTerm names it.
+struct TabBarColors {
+  uint32_t background = 0x0b0b0b;
+  TabStyle active_tab{0x2b2b3b, 0xe0e0e0, true};
+  TabStyle inactive_tab{0x1b1b1b, 0x909090};
+  TabStyle inactive_tab_hover{0x3b3b4b, 0xc0c0c0, false, true};
+  TabStyle new_tab{0x1b1b1b, 0x909090};
+  TabStyle new_tab_hover{0x3b3b4b, 0xc0c0c0, false, true};
+  friend bool operator==(const TabBarColors&, const TabBarColors&) = default;
+};
 
 struct Colors {
   uint32_t foreground = 0xd8d8d8;  // 0xRRGGBB
@@ -44,9 +71,33 @@ struct Colors {
   uint32_t selection_background = 0xa0c8f0;
   // Palette entries 0..15 ("ansi" then "brights"); unset entries keep xterm's colours.
   std::array<std::optional<uint32_t>, 16> palette;
+  TabBarColors tab_bar;
 };
 
 enum class ExitBehavior : uint8_t { close, hold };
+
+enum class CursorStyle : uint8_t {
+  steady_block,
+  blinking_block,
+  steady_underline,
+  blinking_underline,
+  steady_bar,
+  blinking_bar,
+};
+
+// Mux domains: parsed and checked here, connected to by the mux.
+struct UnixDomain {
+  std::string name;
+  std::string socket_path;  // "" = the default socket
+  friend bool operator==(const UnixDomain&, const UnixDomain&) = default;
+};
+
+struct SshDomain {
+  std::string name;
+  std::string remote_address;  // host or host:port
+  std::string username;        // "" = the local user's name
+  friend bool operator==(const SshDomain&, const SshDomain&) = default;
+};
 
 struct Config {
   uint64_t generation = 0;
@@ -61,6 +112,34 @@ struct Config {
   std::string term = "xterm-256color";
   ExitBehavior exit_behavior = ExitBehavior::close;
   bool client_side_decorations = false;
+
+  std::vector<std::string> font_features;  // "calt=0", "ss01" (HarfBuzz feature syntax)
+  std::string color_scheme;                // a bundled scheme's name; "" = none
+  CursorStyle cursor_style = CursorStyle::steady_block;
+
+  bool enable_tab_bar = true;
+  bool tab_bar_at_bottom = false;
+  bool hide_tab_bar_if_only_one_tab = true;  // a lone tab needs no bar
+  int tab_max_width = 16;  // cells
+  double inactive_pane_dim = 0.0;
+
+  std::vector<KeyBinding> keys;
+  std::map<std::string, std::vector<KeyBinding>> key_tables;
+  bool disable_default_key_bindings = false;
+  std::vector<MouseBinding> mouse_bindings;
+
+  std::map<std::string, std::string> set_environment_variables;
+  int status_update_interval_ms = 1000;
+  size_t frame_log_capacity = 4096;  // frames
+  bool frame_log_hud = false;
+  std::vector<UnixDomain> unix_domains;
+  std::vector<SshDomain> ssh_domains;
+
+  // The configuration file and every module it `require`d: what a watcher should watch.
+  std::vector<std::string> loaded_files;
+  // The Lua state the file ran in, kept when it registered callbacks (cadence.on,
+  // cadence.action_callback); null otherwise. Only the GUI thread may use it.
+  std::shared_ptr<LuaRuntime> lua;
 };
 
 // $XDG_CONFIG_HOME/cadence/cadence.lua, else ~/.config/cadence/cadence.lua.
@@ -74,5 +153,8 @@ Result<Config> load_file(const std::string& path, uint64_t generation);
 
 // The option names the builder accepts (for documentation and tests).
 std::vector<std::string> option_names();
+
+// The names of the colour schemes built into cadence (lua/colors/), for color_scheme.
+std::vector<std::string> color_scheme_names();
 
 }  // namespace cadence::config
