@@ -279,6 +279,7 @@ void apply_config(Options& options) {
   w.colors.selection_foreground = opaque | c.colors.selection_foreground;
   w.colors.selection_background = opaque | c.colors.selection_background;
   w.palette = c.colors.palette;
+  w.file = std::move(c);
 }
 
 int run(int argc, char** argv) {

@@ -382,6 +382,12 @@ void TerminalWindow::reload_config() {
   }
   config_generation_ = loaded->generation;
   apply_config(loaded.value());
+  config_.file = std::move(loaded.value());
+  bindings_ = Bindings(config_.file);
+  // Tab bar options may have changed: where the panes go, and the bar itself.
+  layout_dirty_ = true;
+  tab_bar_cols_ = -1;
+  mark_dirty();
   LOG_INFO(kLog, "configuration ", config_.config_path, " reloaded (generation ",
            config_generation_, ")");
 }

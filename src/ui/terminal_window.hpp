@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "render/font/font_set.hpp"
 #include "ui/view.hpp"
 
@@ -38,12 +39,9 @@ struct WindowConfig {
   ColorScheme colors;
   std::array<std::optional<uint32_t>, 16> palette;  // 0xRRGGBB; unset: xterm's colours
   std::string term = "xterm-256color";
-  // The tab bar: shown at the top (or bottom), hidden while there is one tab unless
-  // hide_tab_bar_if_only_one_tab is off; a tab's title takes at most tab_max_width cells.
-  bool tab_bar = true;
-  bool tab_bar_at_bottom = false;
-  bool hide_tab_bar_if_only_one_tab = true;
-  int tab_max_width = 24;
+  // The configuration file as loaded (or the defaults): key bindings, the tab bar's
+  // options, callbacks. The fields above are what the command line may override.
+  config::Config file;
   // Shown in the terminal before the program's output (a configuration error).
   std::string startup_message;
   // The configuration file to watch and reload (Ctrl+Shift+R, or when it changes on

@@ -41,6 +41,7 @@
 #include "render/egl_context.hpp"
 #include "render/grid_renderer.hpp"
 #include "render/png.hpp"
+#include "ui/bindings.hpp"
 #include "ui/decorations.hpp"
 #include "ui/key_encoder.hpp"
 #include "ui/mouse_encoder.hpp"
@@ -115,7 +116,10 @@ class TerminalWindow final : public wayland::WindowListener,
                              public SelectionQuery {
  public:
   explicit TerminalWindow(const WindowConfig& config)
-      : config_(config), colors_(config.colors), start_ns_(monotonic_ns()) {}
+      : config_(config),
+        colors_(config.colors),
+        bindings_(config.file),
+        start_ns_(monotonic_ns()) {}
   ~TerminalWindow() override;
 
   Result<void> init();
@@ -260,6 +264,7 @@ class TerminalWindow final : public wayland::WindowListener,
   int signal_fd_ = -1;
 
   ColorScheme colors_;
+  Bindings bindings_;
   Selection selection_;
   std::string title_;
   bool csd_ = false;

@@ -69,89 +69,21 @@ void TerminalWindow::paste(wayland::SelectionKind kind) {
 
 bool TerminalWindow::binding(const wayland::KeyInput& key) {
   using namespace wayland::modifier;
-  using config::Action;
-  using config::ActionKind;
   const uint32_t mods = key.mods & (shift | alt | ctrl | super);
-  const uint32_t sym = xkb_keysym_to_lower(key.keysym);
-  auto act = [this](ActionKind kind, int64_t n = 0) {
-    Action a;
-    a.kind = kind;
-    a.n = n;
-    return perform(a);
-  };
-  auto toward = [this](ActionKind kind, config::Direction d, int64_t n = 0) {
-    Action a;
-    a.kind = kind;
-    a.direction = d;
-    a.n = n;
-    return perform(a);
-  };
-  if (mods == (ctrl | shift)) {
-    switch (sym) {
-      case XKB_KEY_c: return act(ActionKind::copy_to_clipboard);
-      case XKB_KEY_v: return act(ActionKind::paste_from_clipboard);
-      case XKB_KEY_s: request_screenshot(); return true;
-      case XKB_KEY_r: return act(ActionKind::reload_configuration);
-      case XKB_KEY_t: return act(ActionKind::spawn_tab);
-      case XKB_KEY_w: return act(ActionKind::close_tab);
-      case XKB_KEY_e: return act(ActionKind::split_horizontal);
-      case XKB_KEY_o: return act(ActionKind::split_vertical);
-      case XKB_KEY_z: return act(ActionKind::toggle_pane_zoom);
-      case XKB_KEY_Left:
-        return toward(ActionKind::activate_pane_direction, config::Direction::left);
-      case XKB_KEY_Right:
-        return toward(ActionKind::activate_pane_direction, config::Direction::right);
-      case XKB_KEY_Up: return toward(ActionKind::activate_pane_direction, config::Direction::up);
-      case XKB_KEY_Down:
-        return toward(ActionKind::activate_pane_direction, config::Direction::down);
-      case XKB_KEY_Prior: return act(ActionKind::move_tab_relative, -1);
-      case XKB_KEY_Next: return act(ActionKind::move_tab_relative, 1);
-      case XKB_KEY_ISO_Left_Tab:
-      case XKB_KEY_Tab: return act(ActionKind::activate_tab_relative, -1);
-      default: break;
-    }
+  // Saving the frame is the window's own key, not an action a configuration rebinds.
+  if (mods == (ctrl | shift) && xkb_keysym_to_lower(key.keysym) == XKB_KEY_s) {
+    request_screenshot();
+    return true;
   }
-  if (mods == ctrl) {
-    switch (key.keysym) {
-      case XKB_KEY_Prior: return act(ActionKind::activate_tab_relative, -1);
-      case XKB_KEY_Next: return act(ActionKind::activate_tab_relative, 1);
-      case XKB_KEY_Tab: return act(ActionKind::activate_tab_relative, 1);
-      default: break;
-    }
+  const std::optional<config::Action> action = bindings_.lookup(key.keysym, mods);
+  if (!action) return false;
+  switch (action->kind) {
+    // Bindings::lookup already moved the key-table stack.
+    case config::ActionKind::activate_key_table:
+    case config::ActionKind::pop_key_table:
+    case config::ActionKind::clear_key_table_stack: return true;
+    default: return perform(*action);
   }
-  if (mods == (ctrl | shift | alt)) {
-    switch (sym) {
-      case XKB_KEY_Left: return toward(ActionKind::adjust_pane_size, config::Direction::left, 1);
-      case XKB_KEY_Right: return toward(ActionKind::adjust_pane_size, config::Direction::right, 1);
-      case XKB_KEY_Up: return toward(ActionKind::adjust_pane_size, config::Direction::up, 1);
-      case XKB_KEY_Down: return toward(ActionKind::adjust_pane_size, config::Direction::down, 1);
-      default: break;
-    }
-  }
-  if (mods == alt && key.keysym >= XKB_KEY_1 && key.keysym <= XKB_KEY_9) {
-    return act(ActionKind::activate_tab, static_cast<int64_t>(key.keysym - XKB_KEY_1));
-  }
-  if (mods == shift) {
-    switch (key.keysym) {
-      case XKB_KEY_Prior: return act(ActionKind::scroll_by_page, -1);
-      case XKB_KEY_Next: return act(ActionKind::scroll_by_page, 1);
-      case XKB_KEY_Insert: return act(ActionKind::paste_from_primary);
-      default: break;
-    }
-  }
-  if (mods == ctrl || mods == (ctrl | shift)) {
-    switch (key.keysym) {
-      case XKB_KEY_equal:
-      case XKB_KEY_plus:
-      case XKB_KEY_KP_Add: return act(ActionKind::increase_font_size);
-      case XKB_KEY_minus:
-      case XKB_KEY_KP_Subtract: return act(ActionKind::decrease_font_size);
-      case XKB_KEY_0:
-      case XKB_KEY_KP_0: return act(ActionKind::reset_font_size);
-      default: break;
-    }
-  }
-  return false;
 }
 
 void TerminalWindow::on_key(const wayland::KeyInput& key) {
@@ -278,6 +210,21 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
   const int row = std::clamp(grid_row - pane->rect.row, 0, pane->rect.rows - 1);
   if (p.kind == Kind::motion) update_hover(pane, col, row);
   if (p.kind == Kind::button && p.pressed && pane != active_pane()) focus_pane(*pane);
+  // The configuration's mouse bindings come before selection and mouse reports.
+  if (p.kind == Kind::button && p.button <= 2 && !selecting_) {
+    const auto button = static_cast<config::MouseButton>(p.button);
+    const int streak = p.pressed ? (last_click_cell_ == std::make_pair(grid_col, grid_row) &&
+                                            p.time_ms - last_click_ms_ < kClickIntervalMs
+                                        ? click_count_ % 3 + 1
+                                        : 1)
+                                 : std::max(1, click_count_);
+    const uint32_t mods = p.mods & (wayland::modifier::shift | wayland::modifier::alt |
+                                    wayland::modifier::ctrl | wayland::modifier::super);
+    if (auto action = bindings_.lookup_mouse(button, streak, mods, !p.pressed)) {
+      perform(*action);
+      return;
+    }
+  }
   vt::Modes modes;
   bool alt_screen = false;
   StableRow stable(0);

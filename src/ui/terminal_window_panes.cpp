@@ -221,20 +221,20 @@ void TerminalWindow::close_tab() {
 }
 
 bool TerminalWindow::tab_bar_shown() const {
-  if (!config_.tab_bar || rows_ < 2) return false;
-  return !(config_.hide_tab_bar_if_only_one_tab && tabs_.size() <= 1);
+  if (!config_.file.enable_tab_bar || rows_ < 2) return false;
+  return !(config_.file.hide_tab_bar_if_only_one_tab && tabs_.size() <= 1);
 }
 
 int TerminalWindow::tab_bar_row() const {
   if (!tab_bar_shown()) return -1;
-  return config_.tab_bar_at_bottom ? rows_ - 1 : 0;
+  return config_.file.tab_bar_at_bottom ? rows_ - 1 : 0;
 }
 
 mux::Rect TerminalWindow::pane_area() const {
   mux::Rect area{0, 0, cols_, rows_};
   if (tab_bar_shown()) {
     --area.rows;
-    if (!config_.tab_bar_at_bottom) area.row = 1;
+    if (!config_.file.tab_bar_at_bottom) area.row = 1;
   }
   return area;
 }
@@ -367,7 +367,7 @@ void TerminalWindow::draw_tab_bar() {
     const uint32_t bg = active ? colors_.foreground : bar_bg;
     const std::u32string text = vt::decode_utf8(" " + std::to_string(i + 1) + ": " + title);
     const int begin = col;
-    const int limit = std::min(cols_, begin + std::max(4, config_.tab_max_width));
+    const int limit = std::min(cols_, begin + std::max(4, config_.file.tab_max_width));
     for (size_t k = 0; k < text.size() && col < limit - 1; ++k) {
       // The last cell of a title that does not fit is an ellipsis.
       const bool cut = k + 1 < text.size() && col == limit - 2;
@@ -478,6 +478,10 @@ bool TerminalWindow::perform(const config::Action& action) {
       copy_selection(wayland::SelectionKind::clipboard);
       return true;
     case ActionKind::copy_to_primary: copy_selection(wayland::SelectionKind::primary); return true;
+    case ActionKind::copy_to_clipboard_and_primary:
+      copy_selection(wayland::SelectionKind::clipboard);
+      copy_selection(wayland::SelectionKind::primary);
+      return true;
     case ActionKind::paste_from_clipboard: paste(wayland::SelectionKind::clipboard); return true;
     case ActionKind::paste_from_primary: paste(wayland::SelectionKind::primary); return true;
     case ActionKind::increase_font_size: change_font_size(1.0, false); return true;
@@ -499,7 +503,7 @@ bool TerminalWindow::perform(const config::Action& action) {
     case ActionKind::send_string: send_to_program(action.text); return true;
     case ActionKind::activate_key_table:
     case ActionKind::pop_key_table:
-    case ActionKind::clear_key_table_stack:
+    case ActionKind::clear_key_table_stack: return bindings_.apply(action);
     case ActionKind::toggle_frame_log_hud:
     case ActionKind::callback: return false;
   }

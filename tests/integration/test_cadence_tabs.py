@@ -7,11 +7,13 @@ One cadence runs /bin/sh under a real sway; everything is driven by the default 
 bindings typed with wtype, and checked three ways: the window's own account of its
 layout (--frame-stats), what `stty size` says inside each pane (the pty's real size),
 and cadence's own PNG of the frame (the tab bar and the borders are drawn):
-  - Ctrl+Shift+E splits side by side, Ctrl+Shift+O one above the other; each pane's
-    pty has exactly its rectangle's size, and the rectangles and borders tile the grid;
+  - Ctrl+Shift+E splits side by side, and Alt+x (bound by the test's configuration to
+    SplitVertical) one above the other; each pane's pty has exactly its rectangle's
+    size, and the rectangles and borders tile the grid;
   - Ctrl+Shift+Arrow moves focus between panes; keys go to the focused pane only;
   - a new pane starts in the directory of the pane it was opened from;
-  - Ctrl+Shift+T opens a tab: the tab bar appears (one row less for the panes, and every
+  - Ctrl+Shift+T opens a tab: the tab bar appears (hide_tab_bar_if_only_one_tab is set;
+    one row less for the panes, and every
     pane's pty shrinks by that row), the active tab is drawn highlighted;
   - Ctrl+PageUp/PageDown and Alt+N switch tabs; Ctrl+Shift+Z zooms a pane to the whole
     area and back; `exit` in a pane closes it; Ctrl+Shift+W closes the tab.
@@ -90,8 +92,23 @@ def tiles(s):
         return False
 
 
+CONFIG = """
+local cadence = require 'cadence'
+local act = cadence.action
+local config = cadence.config_builder()
+config.hide_tab_bar_if_only_one_tab = true
+config.keys = {
+  { key = 'x', mods = 'ALT', action = act.SplitVertical },
+}
+return config
+"""
+
+
 def run(comp, cadence, work):
-    term = w.Cadence(comp, cadence, work, "tabs", ["/bin/sh"])
+    config = os.path.join(work, "tabs.lua")
+    with open(config, "w") as f:
+        f.write(CONFIG)
+    term = w.Cadence(comp, cadence, work, "tabs", ["/bin/sh"], extra=("--config", config))
     notes = []
     try:
         comp.resize(800, 500, pid=term.proc.pid)
@@ -125,9 +142,10 @@ def run(comp, cadence, work):
                "the left pane's pty size")
         comp.type_text("cd ..", enter=True)
 
-        # One above the other, in the left pane.
-        comp.key("o", mods=("ctrl", "shift"))
-        s = wait_stats(term, lambda s: len(panes_of(s, 0)) == 3, "no third pane after Ctrl+Shift+O")
+        # One above the other, in the left pane, by the configuration's own binding.
+        comp.key("x", mods=("alt",))
+        s = wait_stats(term, lambda s: len(panes_of(s, 0)) == 3,
+                       "no third pane after Alt+x (bound to SplitVertical in the config)")
         below = active_of(s)
         above = [p for p in panes_of(s, 0) if p["id"] == left["id"]][0]
         expect(below["col"] == above["col"] == 0 and below["row"] == above["row"] + above["rows"] + 1,
