@@ -120,7 +120,7 @@ struct Config {
   bool enable_tab_bar = true;
   bool tab_bar_at_bottom = false;
   bool hide_tab_bar_if_only_one_tab = true;  // a lone tab needs no bar
-  int tab_max_width = 16;  // cells
+  int tab_max_width = 16;                    // cells
   double inactive_pane_dim = 0.0;
 
   std::vector<KeyBinding> keys;

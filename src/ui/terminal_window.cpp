@@ -557,6 +557,7 @@ void TerminalWindow::paint() {
     } else {
       pane->sync_started_ns = 0;
     }
+    pane->view.set_dim(pane.get() == active ? 0.0 : config_.file.inactive_pane_dim);
     const SelectionQuery* selection = selection_pane_ == id ? this : nullptr;
     copied += pane->view.snapshot(t, selection, focused_ && pane.get() == active, blink_on_);
   }

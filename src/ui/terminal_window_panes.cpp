@@ -110,6 +110,9 @@ Result<std::unique_ptr<Pane>> TerminalWindow::spawn_pane(const std::vector<std::
   po.spawn.argv = command.empty() ? std::vector<std::string>{user_shell()} : command;
   po.spawn.env = {"TERM=" + config_.term, "COLORTERM=truecolor", "TERM_PROGRAM=cadence",
                   "TERM_PROGRAM_VERSION=" CADENCE_VERSION};
+  for (const auto& [name, value] : config_.file.set_environment_variables) {
+    po.spawn.env.push_back(name + "=" + value);
+  }
   po.spawn.cwd = cwd;
   po.spawn.size = pty::WindowSize{rows, cols, cols * m.cell_width, rows * m.cell_height};
   po.terminal.rows = rows;

@@ -69,6 +69,16 @@ void TerminalView::resolve(const vt::Terminal& t, const vt::Style& style, render
     bg = colors_.selection_background;
     default_bg = false;
   }
+  if (dim_) {
+    const uint32_t back = default_bg ? colors_.background : bg;
+    uint32_t out = fg & 0xff000000u;
+    for (int shift : {0, 8, 16}) {
+      const uint32_t f = (fg >> shift) & 0xff;
+      const uint32_t b = (back >> shift) & 0xff;
+      out |= ((f * (256 - dim_) + b * dim_) >> 8) << shift;
+    }
+    fg = out;
+  }
   cell.fg = fg;
   // The default background is left to the clear colour: fewer rectangles to draw.
   cell.bg = default_bg ? 0 : bg;
@@ -265,14 +275,16 @@ int TerminalView::snapshot(const vt::Terminal& t, const SelectionQuery* selectio
   if (block_row >= 0 && block_row < rows) {
     // The block cursor is drawn as its cell in reverse: cursor colour behind, the
     // background colour in front.
+    // Only a row copied this time needs it: an unchanged row still has it from the
+    // snapshot that drew it, and a cursor that moves re-copies both rows (above).
     ViewRow& row = rows_[static_cast<size_t>(block_row)];
-    for (int k = 0; k < cursor.width && cursor.col + k < cols_; ++k) {
-      render::GridCell& g = row.cells[static_cast<size_t>(cursor.col + k)];
-      g.bg = t.palette_color(vt::kPaletteCursor) | kOpaque;
-      g.fg = background_;
+    if (row.changed) {
+      for (int k = 0; k < cursor.width && cursor.col + k < cols_; ++k) {
+        render::GridCell& g = row.cells[static_cast<size_t>(cursor.col + k)];
+        g.bg = t.palette_color(vt::kPaletteCursor) | kOpaque;
+        g.fg = background_;
+      }
     }
-    row.stable = -1;  // re-copied whenever the cursor moves away
-    row.changed = true;
   }
   cursor_row_shown_ = block_row;
   all_dirty_ = false;

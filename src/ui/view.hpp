@@ -11,6 +11,7 @@
 // scroll of the view, a new palette, focus, the selection) calls invalidate().
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,6 +79,15 @@ class TerminalView {
   void apply_all(render::GridRenderer& renderer, int first_row = 0, int first_col = 0);
   int cols() const { return cols_; }
 
+  // Text drawn `amount` (0..1) of the way toward the background: how an inactive pane is
+  // dimmed when the configuration asks for it.
+  void set_dim(double amount) {
+    const auto fixed = static_cast<uint32_t>(std::clamp(amount, 0.0, 1.0) * 256);
+    if (fixed == dim_) return;
+    dim_ = fixed;
+    invalidate();
+  }
+
   // The OSC 8 hyperlink under the pointer (0: none): its cells are drawn underlined.
   void set_hover_link(uint32_t link) {
     if (link == hover_link_) return;
@@ -98,6 +108,9 @@ class TerminalView {
   uint32_t background() const { return background_; }
   // The text rows showed at the last snapshot (tests and debugging).
   int rows() const { return static_cast<int>(rows_.size()); }
+  const std::vector<render::GridCell>& cells(int row) const {
+    return rows_[static_cast<size_t>(row)].cells;
+  }
 
  private:
   struct ViewRow {
@@ -128,6 +141,7 @@ class TerminalView {
   int cursor_row_shown_ = -1;
   uint32_t background_ = 0;
   uint32_t hover_link_ = 0;
+  uint32_t dim_ = 0;  // in 1/256ths
   std::u32string preedit_;
 };
 
