@@ -743,6 +743,7 @@ void TerminalWindow::write_stats() const {
   field("swap_us", stats_.swap_us);
   field("focused", focused_ ? "true" : "false");
   field("repeat_armed", seats_ && seats_->repeat_armed() ? "true" : "false");
+  field("seats", seats_ ? seats_->count() : 0);
   field("bytes_parsed", bytes_parsed_total());
   if (renderer_) {
     const auto& m = renderer_->metrics();
@@ -786,6 +787,8 @@ void TerminalWindow::write_stats() const {
   field("tab_spans", spans + "]");
   field("text_input", text_input_ && text_input_->enabled() ? "true" : "false");
   field("csd", csd_ ? "true" : "false");
+  field("maximized", window_ && window_->states().maximized ? "true" : "false");
+  field("fullscreen", window_ && window_->states().fullscreen ? "true" : "false");
   field("cols", cols_);
   field("rows", rows_);
   field("buffer_width", buffer_width_);

@@ -23,8 +23,8 @@ Each check starts cadence under a real sway with a real shell on a real pty:
   - synchronized output: a frame held with DEC mode 2026 is not painted half-drawn, and
     one never released is painted after the timeout;
   - hyperlinks: the OSC 8 link under the pointer is underlined;
-  - client-side decorations: with --csd the title bar is drawn and its close button
-    closes the window;
+  - client-side decorations: with --csd the title bar is drawn, dragging the corner
+    resizes the window, dragging the title bar moves it, and the close button closes it;
   - selection: a double click selects a word (URL characters included) and a triple
     click the line, into the primary selection other clients read;
   - mouse reporting: a program that enables SGR mouse mode reads the click at its cell;
@@ -42,6 +42,7 @@ Each check starts cadence under a real sway with a real shell on a real pty:
   - frame log: --frame-log writes one JSON record per frame, and the frames painted while
     the window was hidden (no frame callbacks) are stalls attributed to the compositor;
   - key repeat: a key held for a second repeats at the compositor's rate;
+  - seats: a seat the compositor adds while cadence runs is bound (hot-plug);
   - bell: a bell in an unfocused window marks it urgent (xdg-activation);
   - configuration: --config FILE sets the colours, font size and program; a broken file
     leaves the defaults in place and its error is shown in the window and on stderr.
@@ -541,6 +542,26 @@ def check_client_side_decorations(comp, cadence, work):
         expect(close == (0xC0, 0x39, 0x2B), f"close button colour {close}")
         expect(s["origin_y"] >= 24, "the grid does not start below the title bar")
         send, close_pointer = pointer_session(comp)
+        # Floating, the window can be resized by its bottom-right corner and moved by its
+        # title bar: both go through xdg_toplevel requests the compositor carries out.
+        wx, wy, ww, wh = comp.resize(600, 400, pid=term.proc.pid).rect
+        send("move", wx + ww - 2, wy + wh - 2)
+        send("sleep", 100, "press", "left", "sleep", 100, "move", wx + ww + 98, wy + wh + 78,
+             "sleep", 200, "release", "left")
+        grown = wait_for(lambda: [w for w in comp.windows() if w.pid == term.proc.pid and
+                                  w.rect[2] > ww + 50 and w.rect[3] > wh + 40], 10)
+        expect(grown, f"dragging the corner did not resize the window: {comp.windows()}")
+        wx, wy, ww, wh = grown[0].rect
+        send("move", wx + 40, wy + 8)
+        send("sleep", 100, "press", "left", "sleep", 100, "move", wx + 240, wy + 158,
+             "sleep", 200, "release", "left")
+        moved = wait_for(lambda: [w for w in comp.windows() if w.pid == term.proc.pid and
+                                  w.rect[0] >= wx + 150 and w.rect[1] >= wy + 100], 10)
+        expect(moved, f"dragging the title bar did not move the window: {comp.windows()}")
+        wx, wy, ww, wh = moved[0].rect
+        drawn = wait_for(lambda: (lambda st: st if st["buffer_width"] == ww else None)(
+            term.stats()), 10)
+        expect(drawn, f"cadence did not draw at the new width {ww}")
         send("move", wx + ww - 12, wy + 12)
         send("sleep", 100, "click", "left")
         try:
@@ -551,7 +572,7 @@ def check_client_side_decorations(comp, cadence, work):
         close_pointer()
     finally:
         term.close()
-    return "title bar drawn, close button closed the window"
+    return "title bar drawn, corner resized, title bar moved, close button closed the window"
 
 
 def cell_centre(term, s, col, row):
@@ -819,6 +840,22 @@ def check_key_repeat(comp, cadence, work):
     return f"a 1.5 s hold of x produced {len(got)} characters"
 
 
+def check_seat_hotplug(comp, cadence, work):
+    term = Cadence(comp, cadence, work, "seats", ["sh", "-c", "sleep 60"])
+    try:
+        first = wait_for(lambda: (lambda s: s if s["paints"] > 0 else None)(term.stats()), 20)
+        expect(first is not None, "cadence never painted")
+        # sway creates a seat the first time a command names it: a new wl_seat global.
+        comp.command("seat cadence-test-seat fallback false")
+        s = wait_for(lambda: (lambda st: st if st["seats"] == first["seats"] + 1 else None)(
+            term.stats()), 10)
+        expect(s is not None, f"a seat added at run time was not bound (seats: "
+               f"{first['seats']} -> {term.stats()['seats']})")
+    finally:
+        term.close()
+    return f"seats {first['seats']} -> {s['seats']}"
+
+
 def check_bell_urgency(comp, cadence, work):
     # sway's default for an activation request on a visible workspace is to focus the
     # window; ask it to mark the window urgent instead, as most users' setups do.
@@ -1026,7 +1063,7 @@ def main():
                               check_hyperlink_hover, check_client_side_decorations,
                               check_selection, check_mouse_reporting, check_input_method,
                               check_config, check_config_reload, check_frame_log,
-                              check_key_repeat,
+                              check_key_repeat, check_seat_hotplug,
                               check_bell_urgency,
                               check_attributes, check_middle_click_and_wheel,
                               check_cursor_styles):
