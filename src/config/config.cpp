@@ -20,6 +20,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/log.hpp"
+#include "config/lua_runtime.hpp"
 #include "config/lua_util.hpp"
 #include "lua_files.hpp"
 
@@ -716,6 +718,24 @@ int open_cadence(lua_State* L) {
   lua_setfield(L, -2, "config_builder");
   detail::push_action_module(L);
   lua_setfield(L, -2, "action");
+  lua_pushcfunction(L, detail::action_callback);
+  lua_setfield(L, -2, "action_callback");
+  lua_pushcfunction(L, detail::cadence_on);
+  lua_setfield(L, -2, "on");
+  const std::pair<const char*, log::Level> logs[] = {{"log_info", log::Level::info},
+                                                     {"log_warn", log::Level::warn},
+                                                     {"log_error", log::Level::error}};
+  for (const auto& [name, level] : logs) {
+    lua_pushinteger(L, static_cast<lua_Integer>(level));
+    lua_pushcclosure(L, detail::cadence_log, 1);
+    lua_setfield(L, -2, name);
+  }
+  lua_newtable(L);
+  for (size_t i = 0; i < schemes().size(); ++i) {
+    lua_pushstring(L, schemes()[i].name.c_str());
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "color_schemes");
 #ifdef CADENCE_VERSION
   lua_pushstring(L, CADENCE_VERSION);
 #else
@@ -723,6 +743,30 @@ int open_cadence(lua_State* L) {
 #endif
   lua_setfield(L, -2, "version");
   return 1;
+}
+
+// `require`'s searcher for Lua files: package.searchpath over the config's directory,
+// loaded as text only (no precompiled chunks), and recorded so the watcher can watch
+// every file the configuration is made of.
+int file_searcher(lua_State* L) {
+  const char* name = luaL_checkstring(L, 1);
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "searchpath");
+  lua_pushstring(L, name);
+  lua_getfield(L, -3, "path");
+  lua_call(L, 2, 2);
+  if (lua_isnil(L, -2)) return 1;  // the message saying where it looked
+  const char* file = lua_tostring(L, -2);
+  if (luaL_loadfilex(L, file, "t") != LUA_OK) {
+    return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, file,
+                      lua_tostring(L, -1));
+  }
+  {
+    Unbounded unbounded(L);
+    detail::box_of(L)->required_files.emplace_back(file);
+  }
+  lua_pushstring(L, file);
+  return 2;
 }
 
 constexpr int kHookEvery = 10000;
@@ -762,15 +806,10 @@ std::string default_config_path() {
 
 Result<Config> load_string(std::string_view source, const std::string& chunk_name,
                            uint64_t generation) {
-  detail::Box box;
-  box.limit = kLuaMemoryLimit;
-  box.instruction_budget = kLuaInstructionBudget;
-  lua_State* L = lua_newstate(detail::box_alloc, &box);
+  std::unique_ptr<LuaRuntime> runtime(new LuaRuntime());
+  lua_State* L = runtime->L_;
   if (!L) return make_error("cannot start Lua (out of memory)");
-  struct Closer {
-    lua_State* L;
-    ~Closer() { lua_close(L); }
-  } closer{L};
+  detail::Box& box = *runtime->box_;
 
   // The safe libraries only: no io, no loading of C modules, no os.execute.
   static const luaL_Reg libs[] = {
@@ -803,6 +842,15 @@ Result<Config> load_string(std::string_view source, const std::string& chunk_nam
   lua_getfield(L, -1, "preload");
   lua_pushcfunction(L, open_cadence);
   lua_setfield(L, -2, "cadence");
+  lua_pop(L, 1);
+  lua_getfield(L, -1, "searchers");
+  lua_rawgeti(L, -1, 1);  // the preload searcher
+  lua_createtable(L, 2, 0);
+  lua_insert(L, -2);
+  lua_rawseti(L, -2, 1);
+  lua_pushcfunction(L, file_searcher);
+  lua_rawseti(L, -2, 2);
+  lua_setfield(L, -3, "searchers");
   lua_pop(L, 2);
 
   lua_sethook(L, count_hook, LUA_MASKCOUNT, kHookEvery);
@@ -832,6 +880,13 @@ Result<Config> load_string(std::string_view source, const std::string& chunk_nam
   c.source = chunk_name;
   if (std::string e = read_config(L, table, c); !e.empty()) {
     return make_error(chunk_name + ": " + e);
+  }
+  lua_settop(L, 0);
+  c.loaded_files.push_back(chunk_name);
+  for (const std::string& f : box.required_files) c.loaded_files.push_back(f);
+  if (box.has_callbacks) {
+    runtime->finish_load(c);
+    c.lua = std::move(runtime);
   }
   return c;
 }

@@ -38,8 +38,17 @@ struct Box {
   uint64_t budget_ns = 0;           // the callback budget the deadline came from
   bool timed_out = false;
   bool has_callbacks = false;
+  uint32_t events = 0;                      // kEvent* bits of the events cadence.on registered
   std::vector<std::string> required_files;  // modules `require` loaded, in order
 };
+
+inline constexpr uint32_t kEventFormatTabTitle = 1;
+inline constexpr uint32_t kEventUpdateStatus = 2;
+inline constexpr uint32_t kEventConfigReloaded = 4;
+inline constexpr uint32_t kEventBell = 8;
+inline constexpr uint32_t kEventOther = 16;
+// The bit of a known event's name, kEventOther for any other.
+uint32_t event_bit(std::string_view name);
 
 Box* box_of(lua_State* L);
 void* box_alloc(void* ud, void* ptr, size_t osize, size_t nsize);
@@ -120,5 +129,9 @@ std::string parse_mouse_bindings(lua_State* L, int index, std::vector<MouseBindi
 void push_action_module(lua_State* L);
 // cadence.action_callback(fn): an action that calls fn.
 int action_callback(lua_State* L);
+// cadence.on(event, fn) (lua_runtime.cpp).
+int cadence_on(lua_State* L);
+// cadence.log_info / log_warn / log_error(...): a line in cadence's log (upvalue 1: level).
+int cadence_log(lua_State* L);
 
 }  // namespace cadence::config::detail
