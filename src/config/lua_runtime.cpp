@@ -268,7 +268,8 @@ int proxy_index(lua_State* L) {
     return luaL_error(L, "an argument of a callback was kept past the callback");
   }
   if (p->kind == Kind::tabs) {
-    const lua_Integer i = luaL_checkinteger(L, 2);
+    if (!lua_isinteger(L, 2)) return 0;
+    const lua_Integer i = lua_tointeger(L, 2);
     if (i < 1 || static_cast<size_t>(i) > p->count) return 0;
     push_tab(L, *p, p->tabs + (i - 1));
     return 1;
@@ -536,6 +537,7 @@ size_t LuaRuntime::memory_used() const { return box_->used; }
 bool LuaRuntime::has_handler(std::string_view event) const {
   const uint32_t bit = detail::event_bit(event);
   if (bit != detail::kEventOther) return (box_->events & bit) != 0;
+  Unbounded unbounded(L_);  // outside any pcall: nothing here may raise
   if (lua_getfield(L_, LUA_REGISTRYINDEX, kHandlers) != LUA_TTABLE) {
     lua_pop(L_, 1);
     return false;

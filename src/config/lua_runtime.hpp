@@ -72,7 +72,10 @@ struct TitleSpan {
   bool underline = false;
 };
 
-// What callbacks can see of and do to the window. The window implements it.
+// What callbacks can see of and do to the window. The window implements it. perform()
+// runs while the callback is still on the stack: an action that would replace the
+// Config owning this runtime (ReloadConfiguration) must be deferred until the call has
+// returned, or the runtime would be destroyed under its own call.
 class LuaHost {
  public:
   virtual ~LuaHost() = default;
