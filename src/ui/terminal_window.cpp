@@ -50,7 +50,7 @@ TerminalWindow::~TerminalWindow() {
   seats_.reset();
   window_.reset();
   egl_.reset();
-  for (int fd : {watchdog_fd_, sync_fd_, blink_fd_, signal_fd_}) {
+  for (int fd : {watchdog_fd_, sync_fd_, blink_fd_, signal_fd_, status_fd_}) {
     if (fd >= 0) close(fd);
   }
 }
@@ -109,7 +109,7 @@ Result<void> TerminalWindow::init() {
   seats_listener_ = display_->add_global_listener(
       [this](const wayland::Global& g, bool added) { seats_->on_global(g, added); });
 
-  for (int* fd : {&watchdog_fd_, &sync_fd_, &blink_fd_}) {
+  for (int* fd : {&watchdog_fd_, &sync_fd_, &blink_fd_, &status_fd_}) {
     *fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
     if (*fd < 0) return make_error(std::string("timerfd_create: ") + std::strerror(errno));
   }
@@ -124,6 +124,7 @@ Result<void> TerminalWindow::init() {
   if (auto r = add(watchdog_fd_, EPOLLIN, [this](uint32_t) { on_watchdog(); }); !r) return r;
   if (auto r = add(sync_fd_, EPOLLIN, [this](uint32_t) { on_sync_timer(); }); !r) return r;
   if (auto r = add(blink_fd_, EPOLLIN, [this](uint32_t) { on_blink(); }); !r) return r;
+  if (auto r = add(status_fd_, EPOLLIN, [this](uint32_t) { on_status_timer(); }); !r) return r;
   if (signal_fd_ >= 0) {
     if (auto r = add(signal_fd_, EPOLLIN, [this](uint32_t) { on_signal(); }); !r) return r;
   }
@@ -156,8 +157,11 @@ Result<void> TerminalWindow::init() {
   title_ = config_.title;
   csd_ = config_.client_side_decorations || window_->client_side_decorations();
   if (!config_.config_path.empty()) {
-    auto watcher =
-        config::ConfigWatcher::create(*loop_, config_.config_path, [this] { reload_config(); });
+    auto watcher = config_.file.loaded_files.empty()
+                       ? config::ConfigWatcher::create(*loop_, config_.config_path,
+                                                       [this] { reload_config(); })
+                       : config::ConfigWatcher::create(*loop_, config_.file.loaded_files,
+                                                       [this] { reload_config(); });
     if (watcher) {
       config_watcher_ = std::move(watcher.value());
     } else {
@@ -384,12 +388,22 @@ void TerminalWindow::reload_config() {
   apply_config(loaded.value());
   config_.file = std::move(loaded.value());
   bindings_ = Bindings(config_.file);
+  // The file may require other modules now (or no longer): watch what this load read.
+  if (config_watcher_ && !config_.file.loaded_files.empty()) {
+    if (Result<void> r = config_watcher_->watch(config_.file.loaded_files); !r) {
+      LOG_WARN(kLog, "configuration modules will not be watched: ", r.error().message);
+    }
+  }
+  // The next tab bar build decides the timer from the new configuration's handlers.
+  disarm_timer(status_fd_);
+  status_armed_ = false;
   // Tab bar options may have changed: where the panes go, and the bar itself.
   layout_dirty_ = true;
   tab_bar_cols_ = -1;
   mark_dirty();
   LOG_INFO(kLog, "configuration ", config_.config_path, " reloaded (generation ",
            config_generation_, ")");
+  emit_lua("window-config-reloaded");
 }
 
 void TerminalWindow::apply_config(const config::Config& c) {
@@ -507,7 +521,10 @@ void TerminalWindow::poll_pane(Pane& pane) {
     }
     set_window_title();
   }
-  if (events.bells > 0 && !focused_) window_->request_attention();
+  if (events.bells > 0) {
+    if (!focused_) window_->request_attention();
+    emit_lua("bell");
+  }
   for (auto& [targets, text] : events.clipboard) {
     const bool primary =
         targets.find('p') != std::string::npos || targets.find('s') != std::string::npos;
@@ -779,12 +796,24 @@ void TerminalWindow::write_stats() const {
     }
   }
   field("panes", panes + "]");
+  // The tab bar as drawn: [first column, end column, tab index] per tab, -1 for "+".
   std::string spans = "[";
-  for (const TabSpan& span : tab_spans_) {
-    if (spans.size() > 1) spans += ", ";
-    spans += log::concat("[", span.begin, ", ", span.end, ", ", span.tab, "]");
+  if (tab_bar_line_) {
+    for (const TabSpan& span : tab_bar_line_->tabs) {
+      if (spans.size() > 1) spans += ", ";
+      spans += log::concat("[", span.first_col, ", ", span.end_col, ", ", span.index, "]");
+    }
+    if (tab_bar_line_->new_tab_first >= 0) {
+      if (spans.size() > 1) spans += ", ";
+      spans +=
+          log::concat("[", tab_bar_line_->new_tab_first, ", ", tab_bar_line_->new_tab_end, ", -1]");
+    }
   }
   field("tab_spans", spans + "]");
+  const TabBarStats& bar = tab_bar_.stats();
+  field("tab_bar_hits", bar.hits);
+  field("tab_bar_misses", bar.misses);
+  field("tab_bar_lua_calls", bar.lua_calls);
   field("text_input", text_input_ && text_input_->enabled() ? "true" : "false");
   field("csd", csd_ ? "true" : "false");
   field("maximized", window_ && window_->states().maximized ? "true" : "false");

@@ -47,6 +47,7 @@
 #include "ui/mouse_encoder.hpp"
 #include "ui/paste.hpp"
 #include "ui/selection.hpp"
+#include "ui/tab_bar.hpp"
 #include "vt/utf8.hpp"
 #include "wayland/clipboard.hpp"
 #include "wayland/display.hpp"
@@ -113,6 +114,7 @@ struct Pane {
 class TerminalWindow final : public wayland::WindowListener,
                              public wayland::SeatListener,
                              public wayland::TextInputListener,
+                             public config::LuaHost,
                              public SelectionQuery {
  public:
   explicit TerminalWindow(const WindowConfig& config)
@@ -139,6 +141,16 @@ class TerminalWindow final : public wayland::WindowListener,
   // wayland::TextInputListener
   void on_preedit(const std::string& text, int cursor_begin, int cursor_end) override;
   void on_commit(const std::string& text) override;
+  // config::LuaHost: what Lua callbacks see of the window. Actions they ask for wait
+  // until the callback has returned (run_lua_deferred), since one may replace the
+  // configuration whose Lua state is running.
+  void perform(const config::Action& action) override { lua_actions_.push_back(action); }
+  std::string active_tab_title() override;
+  std::string active_pane_title() override;
+  uint64_t active_pane_id() override;
+  void send_text(std::string_view text) override { send_to_program(text); }
+  void set_left_status(std::string text) override;
+  void set_right_status(std::string text) override;
   // SelectionQuery (handed to the snapshot of the pane holding the selection only)
   bool empty() const override { return !selection_.active(); }
   bool contains(StableRow row, int col) const override {
@@ -201,7 +213,12 @@ class TerminalWindow final : public wayland::WindowListener,
   void draw_chrome();
   void draw_tab_bar();
   // Carries out what a binding asked for; false when it had nothing to act on.
-  bool perform(const config::Action& action);
+  bool run_action(const config::Action& action);
+  // Lua: an event to the configuration's handlers, and the actions callbacks asked for.
+  void emit_lua(std::string_view event);
+  void run_lua_deferred();
+  void on_status_timer();
+  void update_status_timer();
   void scroll_active(int lines);
   void set_window_title();
   // The configured default colours and palette, into a pane's terminal.
@@ -245,17 +262,21 @@ class TerminalWindow final : public wayland::WindowListener,
   mux::PaneId hover_pane_ = 0;      // the pane whose link is under the pointer
   bool layout_dirty_ = true;
   bool chrome_dirty_ = true;
-  // What the tab bar last drew (tabs version, columns, row) and where each tab is.
-  uint64_t tab_bar_version_ = 0;
-  int tab_bar_cols_ = -1;
+  // The tab bar: its cache, the tabs as it last saw them (rebuilt only when the tab
+  // set's version moves), and what the renderer last got (to redraw only on change).
+  TabBar tab_bar_;
+  std::vector<TabInfo> tab_infos_;
+  uint64_t tab_infos_version_ = 0;
+  const TabBarLine* tab_bar_line_ = nullptr;
+  uint64_t tab_bar_misses_ = ~0ull;
+  int tab_bar_cols_ = -1;  // -1: draw again whatever the cache says
   int tab_bar_drawn_row_ = -2;
-  struct TabSpan {
-    int begin = 0;
-    int end = 0;
-    int tab = -1;  // index; -1: the new-tab button
-  };
-  std::vector<TabSpan> tab_spans_;
+  int tab_bar_hover_ = -1;  // the column under the pointer on the tab bar, or -1
+  int tab_bar_drawn_hover_ = -1;
   int exit_status_ = 0;
+  std::vector<config::Action> lua_actions_;  // asked for by a callback, run after it
+  int status_fd_ = -1;                       // update-status, armed only with a handler
+  bool status_armed_ = false;
   wl_egl_window* egl_window_ = nullptr;
   EGLSurface egl_surface_ = EGL_NO_SURFACE;
   int watchdog_fd_ = -1;

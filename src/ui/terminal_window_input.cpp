@@ -82,7 +82,7 @@ bool TerminalWindow::binding(const wayland::KeyInput& key) {
     case config::ActionKind::activate_key_table:
     case config::ActionKind::pop_key_table:
     case config::ActionKind::clear_key_table_stack: return true;
-    default: return perform(*action);
+    default: return run_action(*action);
   }
 }
 
@@ -191,6 +191,10 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
   }
   if (p.kind == Kind::leave) {
     update_hover(nullptr, 0, 0);
+    if (tab_bar_hover_ >= 0) {
+      tab_bar_hover_ = -1;
+      mark_dirty();
+    }
     return;
   }
   if (csd_ && decoration_pointer(p)) return;
@@ -199,6 +203,12 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
   // While a selection is being dragged it stays in its pane, whatever the pointer
   // crosses; otherwise the event goes to the pane under the pointer.
   Pane* pane = selecting_ ? find_pane(selection_pane_) : pane_at(grid_col, grid_row);
+  // Hovering the tab bar restyles the tab under the pointer (drawn at the next paint).
+  const int bar_hover = !pane && grid_row == tab_bar_row() ? grid_col : -1;
+  if (bar_hover != tab_bar_hover_) {
+    tab_bar_hover_ = bar_hover;
+    mark_dirty();
+  }
   if (!pane) {
     update_hover(nullptr, 0, 0);
     if (p.kind == Kind::button && p.pressed && grid_row == tab_bar_row()) {
@@ -221,7 +231,7 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
     const uint32_t mods = p.mods & (wayland::modifier::shift | wayland::modifier::alt |
                                     wayland::modifier::ctrl | wayland::modifier::super);
     if (auto action = bindings_.lookup_mouse(button, streak, mods, !p.pressed)) {
-      perform(*action);
+      run_action(*action);
       return;
     }
   }
@@ -342,22 +352,21 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
 }
 
 void TerminalWindow::tab_bar_click(int col, int button) {
-  for (const TabSpan& span : tab_spans_) {
-    if (col < span.begin || col >= span.end) continue;
-    config::Action a;
-    if (span.tab < 0) {
-      if (button == 0) a.kind = config::ActionKind::spawn_tab;
-    } else if (button == 0) {
+  if (!tab_bar_line_) return;
+  config::Action a;
+  if (tab_bar_line_->new_tab_at(col)) {
+    if (button == 0) a.kind = config::ActionKind::spawn_tab;
+  } else if (const int at = tab_bar_line_->tab_at(col); at >= 0) {
+    const int index = tab_bar_line_->tabs[static_cast<size_t>(at)].index;
+    if (button == 0) {
       a.kind = config::ActionKind::activate_tab;
-      a.n = span.tab;
-    } else if (button == 1) {
+      a.n = index;
+    } else if (button == 1 && tabs_.activate(index)) {
       // Middle click closes a tab, as in a browser.
-      if (!tabs_.activate(span.tab)) return;
       a.kind = config::ActionKind::close_tab;
     }
-    if (a.kind != config::ActionKind::nop) perform(a);
-    return;
   }
+  if (a.kind != config::ActionKind::nop) run_action(a);
 }
 
 // ---- client-side decorations (geometry in ui/decorations.cpp)

@@ -333,61 +333,64 @@ void TerminalWindow::draw_chrome() {
 void TerminalWindow::draw_tab_bar() {
   const int row = tab_bar_row();
   if (row < 0) {
-    tab_spans_.clear();
+    tab_bar_line_ = nullptr;
     tab_bar_drawn_row_ = -1;
+    if (status_armed_) update_status_timer();
     return;
   }
-  if (tabs_.version() == tab_bar_version_ && cols_ == tab_bar_cols_ && row == tab_bar_drawn_row_) {
+  // What the tab bar is told about the tabs changes only with the tab set's version, so
+  // a frame that changed no tab builds nothing here and the bar's cache answers.
+  if (tab_infos_version_ != tabs_.version()) {
+    tab_infos_version_ = tabs_.version();
+    const auto& tabs = tabs_.tabs();
+    tab_infos_.resize(tabs.size());
+    for (size_t i = 0; i < tabs.size(); ++i) {
+      const mux::Tab& tab = tabs[i];
+      TabInfo& info = tab_infos_[i];
+      const Pane* pane = find_pane(tab.active_pane);
+      info.id = tab.id;
+      info.version = tab.version;
+      info.index = static_cast<int>(i);
+      info.active = i == tabs_.active_index();
+      info.active_pane_title = pane ? pane->title : std::string();
+      info.title = tab.user_title.empty() ? info.active_pane_title : tab.user_title;
+      if (info.title.empty()) info.title = config_.title;
+      info.pane_count = static_cast<int>(tab.layout.size());
+      info.has_unseen_output = tab.unseen_output;
+    }
+  }
+  const TabBarLine& line = tab_bar_.build(tabs_.version(), tab_infos_, config_.file, cols_);
+  const bool rebuilt = tab_bar_.stats().misses != tab_bar_misses_;
+  tab_bar_misses_ = tab_bar_.stats().misses;
+  tab_bar_line_ = &line;
+  if (!status_armed_) update_status_timer();
+  if (!rebuilt && cols_ == tab_bar_cols_ && row == tab_bar_drawn_row_ &&
+      tab_bar_hover_ == tab_bar_drawn_hover_) {
     return;
   }
-  tab_bar_version_ = tabs_.version();
   tab_bar_cols_ = cols_;
   tab_bar_drawn_row_ = row;
-  const uint32_t bar_bg = mix(colors_.foreground, colors_.background, 1, 6);
-  const uint32_t inactive_fg = mix(colors_.foreground, colors_.background, 2, 1);
-  std::vector<render::GridCell> cells(static_cast<size_t>(cols_));
-  for (auto& c : cells) c.bg = bar_bg;
-  tab_spans_.clear();
-  int col = 0;
-  auto put = [&](char32_t cp, uint32_t fg, uint32_t bg, uint16_t flags) {
-    if (col >= cols_) return;
-    render::GridCell& c = cells[static_cast<size_t>(col++)];
-    c.cp = cp;
-    c.fg = fg;
-    c.bg = bg;
-    c.flags = flags;
-  };
-  const auto& tabs = tabs_.tabs();
-  for (size_t i = 0; i < tabs.size() && col < cols_; ++i) {
-    const mux::Tab& tab = tabs[i];
-    std::string title = tab.user_title;
-    if (title.empty()) {
-      if (const Pane* p = find_pane(tab.active_pane)) title = p->title;
-    }
-    if (title.empty()) title = config_.title;
-    const bool active = i == tabs_.active_index();
-    const uint32_t fg = active ? colors_.background : inactive_fg;
-    const uint32_t bg = active ? colors_.foreground : bar_bg;
-    const std::u32string text = vt::decode_utf8(" " + std::to_string(i + 1) + ": " + title);
-    const int begin = col;
-    const int limit = std::min(cols_, begin + std::max(4, config_.file.tab_max_width));
-    for (size_t k = 0; k < text.size() && col < limit - 1; ++k) {
-      // The last cell of a title that does not fit is an ellipsis.
-      const bool cut = k + 1 < text.size() && col == limit - 2;
-      put(cut ? U'…' : text[k], fg, bg, active ? render::cell_flag::bold : 0);
-      if (cut) break;
-    }
-    put(tab.unseen_output && !active ? U'•' : U' ', fg, bg, 0);
-    tab_spans_.push_back({begin, col, static_cast<int>(i)});
+  tab_bar_drawn_hover_ = tab_bar_hover_;
+  // Hover is a style on a copy, after the cache: pointer motion never rebuilds the line.
+  std::vector<TabBarCell> hovered;
+  const std::vector<TabBarCell>* cells = &line.cells;
+  if (tab_bar_hover_ >= 0) {
+    hovered = with_hover(line, tab_bar_hover_, config_.file);
+    cells = &hovered;
   }
-  if (col + 3 <= cols_) {
-    const int begin = col;
-    put(U' ', inactive_fg, bar_bg, 0);
-    put(U'+', inactive_fg, bar_bg, render::cell_flag::bold);
-    put(U' ', inactive_fg, bar_bg, 0);
-    tab_spans_.push_back({begin, col, -1});
+  std::vector<render::GridCell> out(cells->size());
+  for (size_t i = 0; i < cells->size(); ++i) {
+    const TabBarCell& c = (*cells)[i];
+    render::GridCell& g = out[i];
+    g.cp = c.cp;
+    g.fg = 0xff000000u | c.fg;
+    g.bg = 0xff000000u | c.bg;
+    g.width = c.width;
+    if (c.bold) g.flags |= render::cell_flag::bold;
+    if (c.italic) g.flags |= render::cell_flag::italic;
+    if (c.underline) g.underline = render::Underline::single;
   }
-  renderer_->set_cells(row, 0, cols_, cells);
+  renderer_->set_cells(row, 0, cols_, out);
 }
 
 void TerminalWindow::set_window_title() {
@@ -413,7 +416,7 @@ void TerminalWindow::scroll_active(int lines) {
   mark_dirty();
 }
 
-bool TerminalWindow::perform(const config::Action& action) {
+bool TerminalWindow::run_action(const config::Action& action) {
   using config::ActionKind;
   auto direction = [](config::Direction d) {
     switch (d) {
@@ -507,10 +510,87 @@ bool TerminalWindow::perform(const config::Action& action) {
     case ActionKind::activate_key_table:
     case ActionKind::pop_key_table:
     case ActionKind::clear_key_table_stack: return bindings_.apply(action);
-    case ActionKind::toggle_frame_log_hud:
-    case ActionKind::callback: return false;
+    case ActionKind::toggle_frame_log_hud: return false;
+    case ActionKind::callback: {
+      // Keep the runtime alive through the call: an action it performs may reload.
+      const std::shared_ptr<config::LuaRuntime> lua = config_.file.lua;
+      if (!lua) return false;
+      lua->run_callback(action, *this);
+      run_lua_deferred();
+      return true;
+    }
   }
   return false;
+}
+
+std::string TerminalWindow::active_tab_title() {
+  if (tabs_.empty()) return {};
+  if (!tabs_.active().user_title.empty()) return tabs_.active().user_title;
+  return active_pane_title();
+}
+
+std::string TerminalWindow::active_pane_title() {
+  Pane* pane = active_pane();
+  return pane ? pane->title : std::string();
+}
+
+uint64_t TerminalWindow::active_pane_id() {
+  Pane* pane = active_pane();
+  return pane ? pane->id : 0;
+}
+
+void TerminalWindow::set_left_status(std::string text) {
+  if (tab_bar_.set_left_status(std::move(text))) mark_dirty();
+}
+
+void TerminalWindow::set_right_status(std::string text) {
+  if (tab_bar_.set_right_status(std::move(text))) mark_dirty();
+}
+
+void TerminalWindow::emit_lua(std::string_view event) {
+  const std::shared_ptr<config::LuaRuntime> lua = config_.file.lua;
+  if (!lua || !lua->has_handler(event)) return;
+  lua->emit(event, *this);
+  run_lua_deferred();
+}
+
+void TerminalWindow::run_lua_deferred() {
+  // An action may run another callback that asks for more; each batch runs after the
+  // call that asked for it, so nothing is ever performed under a running callback.
+  for (int round = 0; round < 8 && !lua_actions_.empty(); ++round) {
+    std::vector<config::Action> actions = std::move(lua_actions_);
+    lua_actions_.clear();
+    for (const config::Action& a : actions) {
+      if (closing_) return;
+      run_action(a);
+    }
+  }
+  lua_actions_.clear();
+}
+
+// update-status runs on a timer only while the tab bar is shown and a handler exists:
+// without one, an idle window still has no timer at all.
+void TerminalWindow::update_status_timer() {
+  const bool want = tab_bar_line_ != nullptr && tab_bar_.wants_status_updates();
+  if (want == status_armed_) return;
+  status_armed_ = want;
+  if (!want) {
+    disarm_timer(status_fd_);
+    return;
+  }
+  const int ms = std::max(50, config_.file.status_update_interval_ms);
+  itimerspec spec{};
+  spec.it_value.tv_sec = 0;
+  spec.it_value.tv_nsec = 1;  // the first one at once
+  spec.it_interval.tv_sec = ms / 1000;
+  spec.it_interval.tv_nsec = static_cast<long>(ms % 1000) * 1000000L;
+  timerfd_settime(status_fd_, 0, &spec, nullptr);
+}
+
+void TerminalWindow::on_status_timer() {
+  drain_timer(status_fd_);
+  if (tab_bar_.update_status(*this)) mark_dirty();
+  run_lua_deferred();
 }
 
 }  // namespace cadence::ui::detail

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tabs and split panes, end to end, in the headless bench.
 
-    test_cadence_tabs.py PATH/TO/cadence
+    test_cadence_tabs.py PATH/TO/cadence PATH/TO/cadence-test-pointer
 
 One cadence runs /bin/sh under a real sway; everything is driven by the default key
 bindings typed with wtype, and checked three ways: the window's own account of its
@@ -16,7 +16,11 @@ and cadence's own PNG of the frame (the tab bar and the borders are drawn):
     one row less for the panes, and every
     pane's pty shrinks by that row), the active tab is drawn highlighted;
   - Ctrl+PageUp/PageDown and Alt+N switch tabs; Ctrl+Shift+Z zooms a pane to the whole
-    area and back; `exit` in a pane closes it; Ctrl+Shift+W closes the tab.
+    area and back; `exit` in a pane closes it; Ctrl+Shift+W closes the tab;
+  - Lua: a key bound to cadence.action_callback opens a tab through
+    window:perform_action; format-tab-title's colours and update-status's text are drawn;
+    hovering a tab restyles it with no Lua call and no tab bar rebuild; editing a module
+    the configuration requires reloads it.
 """
 
 import os
@@ -97,6 +101,14 @@ local cadence = require 'cadence'
 local act = cadence.action
 local config = cadence.config_builder()
 config.hide_tab_bar_if_only_one_tab = true
+config.colors = {
+  tab_bar = {
+    background = '#101010',
+    active_tab = { bg_color = '#2060a0', fg_color = '#ffffff' },
+    inactive_tab = { bg_color = '#303030', fg_color = '#c0c0c0' },
+    new_tab = { bg_color = '#404040', fg_color = '#c0c0c0' },
+  },
+}
 config.keys = {
   { key = 'x', mods = 'ALT', action = act.SplitVertical },
 }
@@ -184,8 +196,10 @@ def run(comp, cadence, work):
 
         inactive, active, plus = bg(spans[0][0]), bg(spans[1][0]), bg(spans[2][0])
         bar = bg(cols - 1)
-        expect(active != inactive and inactive == bar == plus,
-               f"tab bar backgrounds: inactive {inactive}, active {active}, bar {bar}")
+        expect((inactive, active, plus, bar) ==
+               ((0x30, 0x30, 0x30), (0x20, 0x60, 0xA0), (0x40, 0x40, 0x40), (0x10, 0x10, 0x10)),
+               f"tab bar backgrounds: inactive {inactive}, active {active}, + {plus}, bar {bar} "
+               f"(spans {spans})")
         # Ink in each tab's cells: the titles are drawn.
         for begin, end, tab in spans[:2]:
             box = (ox + begin * cw, oy, (end - begin) * cw, ch)
@@ -237,16 +251,144 @@ def run(comp, cadence, work):
     return "; ".join(notes)
 
 
+LUA_CONFIG = """
+local cadence = require 'cadence'
+local act = cadence.action
+local config = cadence.config_builder()
+config.hide_tab_bar_if_only_one_tab = false
+config.status_update_interval = 200
+-- The colours live in a module next to the file: editing it reloads the configuration.
+config.colors = require('theme').colors
+-- Inactive tabs are drawn by the callback, in red; the active one keeps the default.
+cadence.on('format-tab-title', function(tab, tabs, panes, config, hover, max_width)
+  if tab.is_active then return nil end
+  return { { Background = { Color = '#aa0000' } }, { Text = ' T' .. (tab.tab_index + 1) .. ' ' } }
+end)
+cadence.on('update-status', function(window, pane)
+  window:set_right_status('STATUS')
+end)
+config.keys = {
+  { key = 'r', mods = 'ALT', action = cadence.action_callback(function(window, pane)
+      window:perform_action(act.SpawnTab, pane)
+    end) },
+}
+return config
+"""
+
+
+THEME = """
+return {
+  colors = {
+    tab_bar = {
+      background = '#101010',
+      active_tab = { bg_color = '#ACTIVE', fg_color = '#ffffff' },
+      inactive_tab = { bg_color = '#303030', fg_color = '#c0c0c0' },
+      inactive_tab_hover = { bg_color = '#50a050', fg_color = '#ffffff' },
+      new_tab = { bg_color = '#404040', fg_color = '#c0c0c0' },
+    },
+  },
+}
+"""
+
+
+def write_theme(work, active):
+    # Saved the way editors save: a new file renamed over the old one.
+    path = os.path.join(work, "theme.lua")
+    with open(path + ".new", "w") as f:
+        f.write(THEME.replace("ACTIVE", active))
+    os.rename(path + ".new", path)
+
+
+def run_lua(comp, cadence, work, pointer):
+    """format-tab-title, update-status, an action callback, hover and a required module."""
+    config = os.path.join(work, "lua.lua")
+    with open(config, "w") as f:
+        f.write(LUA_CONFIG)
+    write_theme(work, "2060a0")
+    term = w.Cadence(comp, cadence, work, "tablua", ["/bin/sh"], extra=("--config", config))
+    try:
+        comp.resize(800, 500, pid=term.proc.pid)
+        s = wait_stats(term, lambda s: s["buffer_width"] == 800 and s["tab_bar_row"] == 0,
+                       "the tab bar is not shown with one tab and hide_tab_bar... = false")
+        # The key bound to a Lua callback opens a tab through window:perform_action.
+        comp.key("r", mods=("alt",))
+        s = wait_stats(term, lambda s: s["tabs"] == 2, "Alt+r (a Lua callback) opened no tab")
+        expect(s["tab_bar_lua_calls"] >= 1, "format-tab-title was never called")
+
+        def shot():
+            path = os.path.join(work, "tablua-self.png")
+            if os.path.exists(path):
+                os.unlink(path)
+            comp.key("s", mods=("ctrl", "shift"))
+            expect(wait_for(lambda: os.path.exists(path), 10), "no screenshot")
+            return w.read_png(path)
+
+        cw, ch, ox, oy = s["cell_width"], s["cell_height"], s["origin_x"], s["origin_y"]
+        spans = s["tab_spans"]
+        img = shot()
+
+        def bg(col):
+            return img.pixel(ox + col * cw, oy)
+
+        expect(bg(spans[0][0]) == (0xAA, 0x00, 0x00),
+               f"the inactive tab's callback colour: {bg(spans[0][0])}")
+        expect(bg(spans[1][0]) == (0x20, 0x60, 0xA0), f"the active tab: {bg(spans[1][0])}")
+        expect(bg(spans[2][0]) == (0x40, 0x40, 0x40), f"the new-tab button: {bg(spans[2][0])}")
+        # update-status put text at the right end of the bar.
+        status_box = (ox + (s["cols"] - 7) * cw, oy, 7 * cw, ch)
+        expect(img.count_differing((0x10, 0x10, 0x10), status_box) > 20,
+               "no right status text drawn")
+
+        # Hover over the inactive tab: restyled, and neither Lua nor the cache runs.
+        before = term.stats()
+        wx, wy = term.window.rect[0], term.window.rect[1]
+        pointer("move", wx + ox + (spans[0][0] + 1) * cw, wy + oy + ch // 2)
+        time.sleep(0.5)
+        img = shot()
+        hovered = bg(spans[0][0])
+        after = term.stats()
+        expect(hovered == (0x50, 0xA0, 0x50), f"the hovered tab is {hovered}")
+        expect(after["tab_bar_lua_calls"] == before["tab_bar_lua_calls"],
+               f"hover called format-tab-title {after['tab_bar_lua_calls'] - before['tab_bar_lua_calls']} times")
+        # Frames painted while hovering and taking the screenshot were cache hits.
+        expect(after["tab_bar_misses"] == before["tab_bar_misses"] and
+               after["tab_bar_hits"] > before["tab_bar_hits"],
+               f"hover rebuilt the tab bar: {before['tab_bar_misses']} -> {after['tab_bar_misses']}")
+        pointer("move", wx + ox + 5, wy + oy + 5 * ch)
+
+        # Editing the required module reloads the configuration: the new colour is drawn.
+        write_theme(work, "a06020")
+
+        def recoloured():
+            nonlocal img
+            img = shot()
+            return bg(spans[1][0]) == (0xA0, 0x60, 0x20)
+
+        expect(wait_for(recoloured, 15, 0.5),
+               f"editing theme.lua did not recolour the active tab: {bg(spans[1][0])}")
+        return (f"callback colours, status text, module reload, hover with 0 Lua calls "
+                f"({after['tab_bar_hits']} hits, {after['tab_bar_misses']} misses, "
+                f"{after['tab_bar_lua_calls']} Lua calls)")
+    finally:
+        term.close()
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 3:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     cadence = os.path.abspath(sys.argv[1])
+    w.POINTER = os.path.abspath(sys.argv[2])
     try:
         with tempfile.TemporaryDirectory(prefix="cadence-tabs-test-") as work:
             with headless.Compositor(1280, 720, timeout=60) as comp:
                 start = time.monotonic()
                 result = run(comp, cadence, work)
+                pointer, close_pointer = w.pointer_session(comp)
+                try:
+                    result += "; " + run_lua(comp, cadence, work, pointer)
+                finally:
+                    close_pointer()
     except (w.TestFailure, headless.BenchError) as e:
         print(f"FAIL cadence-tabs: {e}", file=sys.stderr)
         return 1
