@@ -385,8 +385,8 @@ void TerminalWindow::reload_config() {
     return;
   }
   config_generation_ = loaded->generation;
-  apply_config(loaded.value());
   config_.file = std::move(loaded.value());
+  apply_config(config_.file);
   bindings_ = Bindings(config_.file);
   // The file may require other modules now (or no longer): watch what this load read.
   if (config_watcher_ && !config_.file.loaded_files.empty()) {

@@ -98,6 +98,17 @@ void TerminalWindow::apply_terminal_colors(Pane& pane) {
     const int index = static_cast<int>(i);
     t.set_default_palette(index, config_.palette[i].value_or(vt::default_palette(index)));
   }
+  using config::CursorStyle;
+  const CursorStyle style = config_.file.cursor_style;
+  const vt::CursorShape shape =
+      style == CursorStyle::steady_bar || style == CursorStyle::blinking_bar ? vt::CursorShape::bar
+      : style == CursorStyle::steady_underline || style == CursorStyle::blinking_underline
+          ? vt::CursorShape::underline
+          : vt::CursorShape::block;
+  const bool blinking = style == CursorStyle::blinking_block ||
+                        style == CursorStyle::blinking_bar ||
+                        style == CursorStyle::blinking_underline;
+  t.set_default_cursor(shape, blinking);
 }
 
 Result<std::unique_ptr<Pane>> TerminalWindow::spawn_pane(const std::vector<std::string>& command,

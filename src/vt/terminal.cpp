@@ -43,6 +43,16 @@ void Terminal::feed(std::string_view bytes) {
   parser_.feed(bytes.data(), bytes.size());
 }
 
+void Terminal::set_default_cursor(CursorShape shape, bool blinking) {
+  default_cursor_shape_ = shape;
+  default_cursor_blink_ = blinking;
+  if (!cursor_style_from_program_) {
+    cursor_shape_ = shape;
+    cursor_blink_style_ = blinking;
+  }
+  ++seq_;
+}
+
 void Terminal::reset() {
   ++seq_;
   parser_.reset();
@@ -51,8 +61,9 @@ void Terminal::reset() {
   cursor_ = CursorState{};
   primary_.has_saved = alt_.has_saved = false;
   pen_id_valid_ = false;
-  cursor_shape_ = CursorShape::block;
-  cursor_blink_style_ = true;
+  cursor_shape_ = default_cursor_shape_;
+  cursor_blink_style_ = default_cursor_blink_;
+  cursor_style_from_program_ = false;
   scroll_top_ = 0;
   scroll_bottom_ = rows_ - 1;
   margin_left_ = 0;

@@ -121,6 +121,9 @@ class Terminal : private ParserHandler {
   const CursorState& cursor() const { return cursor_; }
   const Modes& modes() const { return modes_; }
   CursorShape cursor_shape() const { return cursor_shape_; }
+  // The user's cursor style: what DECSCUSR 0 and a reset go back to. Applied at once
+  // unless a program chose a style of its own.
+  void set_default_cursor(CursorShape shape, bool blinking);
   bool cursor_blinking() const { return cursor_blink_style_; }
   const Style& style(StyleId id) const { return styles_.get(id); }
   // The text of a cell (its whole grapheme cluster) as UTF-8; empty for a blank cell.
@@ -344,6 +347,9 @@ class Terminal : private ParserHandler {
   Modes modes_;
   CursorShape cursor_shape_ = CursorShape::block;
   bool cursor_blink_style_ = true;
+  CursorShape default_cursor_shape_ = CursorShape::block;
+  bool default_cursor_blink_ = true;
+  bool cursor_style_from_program_ = false;  // set by DECSCUSR 1..6
   int scroll_top_ = 0;
   int scroll_bottom_ = 0;
   int margin_left_ = 0;

@@ -189,10 +189,17 @@ void Terminal::csi_dispatch(const Params& p, uint8_t final) {
   if (inter == ' ' && final == 'q' && prefix == 0) {  // DECSCUSR
     int style = p.get(0, 0);
     if (style > 6) return;
+    if (style == 0) {  // back to the user's style
+      cursor_shape_ = default_cursor_shape_;
+      cursor_blink_style_ = default_cursor_blink_;
+      cursor_style_from_program_ = false;
+      return;
+    }
     cursor_shape_ = style <= 2   ? CursorShape::block
                     : style <= 4 ? CursorShape::underline
                                  : CursorShape::bar;
-    cursor_blink_style_ = style == 0 || style % 2 == 1;
+    cursor_blink_style_ = style % 2 == 1;
+    cursor_style_from_program_ = true;
     return;
   }
   if (inter == '!' && final == 'p') {  // DECSTR

@@ -447,6 +447,23 @@ TEST_F(Screen, CursorStyle) {
   EXPECT_FALSE(term->cursor_blinking());
 }
 
+TEST_F(Screen, CursorStyleZeroAndResetReturnToTheUsersStyle) {
+  term->set_default_cursor(CursorShape::bar, false);
+  EXPECT_EQ(term->cursor_shape(), CursorShape::bar);
+  EXPECT_FALSE(term->cursor_blinking());
+  feed("\x1b[1 q");  // a program's choice stays until it says otherwise
+  EXPECT_EQ(term->cursor_shape(), CursorShape::block);
+  term->set_default_cursor(CursorShape::underline, true);
+  EXPECT_EQ(term->cursor_shape(), CursorShape::block);
+  feed("\x1b[0 q");
+  EXPECT_EQ(term->cursor_shape(), CursorShape::underline);
+  EXPECT_TRUE(term->cursor_blinking());
+  feed(
+      "\x1b[6 q\x1b"
+      "c");  // RIS
+  EXPECT_EQ(term->cursor_shape(), CursorShape::underline);
+}
+
 TEST_F(Screen, TrackedModes) {
   feed("\x1b[?1h\x1b=\x1b[?2004h\x1b[?1004h\x1b[?1002h\x1b[?1006h\x1b[?2026h\x1b[?25l");
   const Modes& m = term->modes();
