@@ -2,6 +2,8 @@
 // the rule in frame_log.hpp.
 #include "framelog/frame_log.hpp"
 
+#include "framelog/test_hooks.hpp"
+
 #include <gtest/gtest.h>
 
 namespace cadence::framelog {
@@ -97,26 +99,114 @@ TEST(FrameLog, JsonLineMarksStalls) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
-TEST(FrameLog, SummaryPercentilesMatchAReference) {
-  std::vector<FrameRecord> rs;
-  for (uint32_t i = 1; i <= 100; ++i) {
-    FrameRecord r = frame(1, 1, 2);
-    r.phase_us[static_cast<size_t>(Phase::draw)] = i;  // 1..100
-    rs.push_back(r);
+TEST(Attribution, RemoteWaitBeatsACompositorWaitItOutlasts) {
+  // Remote panes do not exist yet, so the network cause is checked here only: a frame
+  // whose visible pane waited 120 ms for remote data, 40 ms of it also waiting for the
+  // frame callback, is the network's.
+  FrameRecord r = frame(40, 125, 128);
+  r.network_wait_us = 120000;
+  r.callback_outstanding = true;
+  EXPECT_EQ(attribute(r, kRefresh).cause, "network");
+}
+
+TEST(Attribution, EachPaintPhaseCanBeNamed) {
+  for (size_t i = 0; i < static_cast<size_t>(Phase::swap); ++i) {
+    FrameRecord r = frame(1, 1, 70);
+    r.phase_us[i] = 60000;
+    EXPECT_EQ(attribute(r, kRefresh).cause,
+              std::string("cpu:") + phase_name(static_cast<Phase>(i)));
   }
-  rs[10] = frame(90, 90, 92);  // one compositor stall
-  const Summary s = summarize(rs, kRefresh);
-  EXPECT_EQ(s.frames, 100u);
-  const PhaseSummary& d = s.phases[static_cast<size_t>(Phase::draw)];
-  // Reference by hand: the values are 0 (the stall frame), 1..10 and 12..100; the 50th
-  // smallest (nearest rank) is 50, the 99th is 99.
-  EXPECT_EQ(d.p50, 50u);
-  EXPECT_EQ(d.p99, 99u);
-  EXPECT_EQ(d.max, 100u);
-  ASSERT_EQ(s.stalls_by_cause.size(), 1u);
-  EXPECT_EQ(s.stalls_by_cause[0].first, "compositor");
-  EXPECT_EQ(percentile({5, 1, 3, 2, 4}, 50), 3u);
-  EXPECT_EQ(percentile({}, 99), 0u);
+}
+
+TEST(Attribution, TwoRefreshIntervalsIsTheLimit) {
+  EXPECT_FALSE(attribute(frame(1, 1, 33), kRefresh).stall);  // 33 ms < 33.3 ms
+  EXPECT_TRUE(attribute(frame(1, 1, 34), kRefresh).stall);
+  // At 120 Hz the same 20 ms frame is a stall.
+  EXPECT_TRUE(attribute(frame(1, 1, 20), 8333333).stall);
+}
+
+TEST(FrameLog, FindsARecordStillInTheRingByFrameNumber) {
+  FrameLog log(3);
+  for (uint64_t i = 1; i <= 5; ++i) {
+    FrameRecord r;
+    r.frame = i * 10;
+    log.record(r);
+  }
+  ASSERT_NE(log.find(40), nullptr);
+  log.find(40)->presented_ns = 123;
+  EXPECT_EQ(log.newest(1).presented_ns, 123u);
+  EXPECT_EQ(log.find(20), nullptr);  // overwritten
+  EXPECT_EQ(log.find(45), nullptr);
+  EXPECT_EQ(log.newest().frame, 50u);
+}
+
+TEST(FrameLog, JsonLineReadsBackEveryField) {
+  FrameRecord r = frame(3, 4, 9);
+  r.frame = 42;
+  r.presented_ns = r.commit_ns + 5 * kMs;
+  for (size_t i = 0; i < kPhases; ++i) {
+    r.phase_us[i] = static_cast<uint32_t>(100 + i);
+    r.end_ns[i] = r.paint_start_ns + (i + 1) * 1000;
+  }
+  r.rows_copied = 7;
+  r.tab_bar = TabBar::miss;
+  r.lua_calls = 2;
+  r.glyphs_rasterized = 11;
+  r.rows_uploaded = 8;
+  r.bytes_uploaded = 1 << 20;
+  r.reasons = reason::input | reason::sync_end;
+  r.bytes_parsed = 123456789012ull;
+  r.bytes_pending = 5;
+  r.remote_deltas = 3;
+  r.remote_bytes = 4096;
+  r.remote_seq = 77;
+  r.callback_outstanding = true;
+  r.watchdog = true;
+  r.callback_wait_us = 3000;
+  r.sync_held_us = 12;
+  r.network_wait_us = 13;
+  r.resize_pending = true;
+  const std::string line = to_json_line(r, kRefresh);
+  EXPECT_NE(line.find("\"why\":[\"input\",\"sync_end\"]"), std::string::npos) << line;
+  Result<FrameRecord> back = parse_json_line(line);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(to_json_line(back.value(), kRefresh), line);
+}
+
+TEST(FrameLog, BadLinesAreRefusedWithWhereAndWhy) {
+  EXPECT_FALSE(parse_json_line(""));
+  EXPECT_FALSE(parse_json_line("{\"frame\":1"));
+  EXPECT_FALSE(parse_json_line("{\"dirty_ns\":1}"));  // not a frame line
+  EXPECT_FALSE(parse_json_line("{\"frame\":-1}"));
+  EXPECT_FALSE(parse_json_line("{\"frame\":1,\"draw_us\":4294967296}"));  // over 32 bits
+  EXPECT_FALSE(parse_json_line("{\"frame\":1,\"watchdog\":1}"));
+  EXPECT_FALSE(parse_json_line("{\"frame\":1,\"x\":{\"y\":2}}"));
+  Result<FrameRecord> bad = parse_json_line("{\"frame\":1,\"draw_us\":}");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("at byte"), std::string::npos) << bad.error().message;
+  // A key a newer cadence writes is skipped.
+  Result<FrameRecord> newer = parse_json_line("{\"frame\":9,\"gpu_us\":5,\"note\":\"x\"}");
+  ASSERT_TRUE(newer);
+  EXPECT_EQ(newer->frame, 9u);
+}
+
+TEST(TestHooks, SlowPhaseIsReadIntoPlainFields) {
+  Result<TestHooks> h = parse_test_hooks("slow_phase=draw:60");
+  ASSERT_TRUE(h) << h.error().message;
+  EXPECT_EQ(h->slow_phase, Phase::draw);
+  EXPECT_EQ(h->slow_ms, 60u);
+  Result<TestHooks> none = parse_test_hooks("");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->slow_phase, Phase::count);
+}
+
+TEST(TestHooks, MistakesAreErrorsNotSilence) {
+  EXPECT_FALSE(parse_test_hooks("slow_phase=drawing:60"));
+  EXPECT_FALSE(parse_test_hooks("slow_phase=draw"));
+  EXPECT_FALSE(parse_test_hooks("slow_phase=draw:0"));
+  EXPECT_FALSE(parse_test_hooks("slow_phase=draw:10001"));
+  EXPECT_FALSE(parse_test_hooks("slow_phase=draw:6o"));
+  EXPECT_FALSE(parse_test_hooks("slowphase=draw:60"));
 }
 
 }  // namespace
