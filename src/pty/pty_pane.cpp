@@ -1,6 +1,7 @@
 // PtyPane (see pty_pane.hpp).
 #include "pty/pty_pane.hpp"
 
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -76,6 +77,12 @@ Result<void> PtyPane::resize(const WindowSize& size) {
   }
   dirty_.store(true, std::memory_order_release);
   return process_.resize(size);
+}
+
+size_t PtyPane::bytes_unread() const {
+  int n = 0;
+  if (ioctl(process_.fd(), FIONREAD, &n) < 0 || n < 0) return 0;
+  return static_cast<size_t>(n);
 }
 
 PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size) {

@@ -84,6 +84,9 @@ class PtyPane : private vt::TerminalObserver {
   int exit_status() const { return exit_status_; }
   pid_t pid() const { return process_.pid(); }
   uint64_t bytes_parsed() const { return bytes_parsed_.load(std::memory_order_relaxed); }
+  // Any thread. Output the program wrote that the I/O thread has not read yet (FIONREAD
+  // on the master: one ioctl). The frame log's evidence of a pty thread that fell behind.
+  size_t bytes_unread() const;
 
  private:
   friend class IoThread;

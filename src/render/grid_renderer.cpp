@@ -242,6 +242,7 @@ bool GridRenderer::place(Atlas& atlas, const font::GlyphBitmap& bitmap, int cell
   glBindTexture(GL_TEXTURE_2D, atlas.texture);
   glTexSubImage2D(GL_TEXTURE_2D, 0, r->x, r->y, tw, th, atlas.rgba ? GL_RGBA : GL_RED,
                   GL_UNSIGNED_BYTE, tile_scratch_.data());
+  stats_.bytes_uploaded += tile_scratch_.size();
   entry.u = static_cast<uint16_t>(r->x);
   entry.v = static_cast<uint16_t>(r->y);
   return true;
@@ -399,6 +400,7 @@ void GridRenderer::ensure_buffers() {
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA32UI, cols, rows, 0, GL_RGBA_INTEGER, GL_UNSIGNED_INT,
                  cells_.data());
     stats_.rows_uploaded += static_cast<uint64_t>(rows);
+    stats_.bytes_uploaded += cells_.size() * sizeof(CellTexel);
     std::fill(row_dirty_.begin(), row_dirty_.end(), 0);
     buffers_stale_ = false;
     return;
@@ -416,9 +418,12 @@ void GridRenderer::ensure_buffers() {
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, r, cols, end - r, GL_RGBA_INTEGER, GL_UNSIGNED_INT,
                     cells_.data() + static_cast<size_t>(r) * cols);
     stats_.rows_uploaded += static_cast<uint64_t>(end - r);
+    stats_.bytes_uploaded += static_cast<uint64_t>(end - r) * cols * sizeof(CellTexel);
     r = end;
   }
 }
+
+void GridRenderer::upload() { ensure_buffers(); }
 
 void GridRenderer::draw(int width, int height, uint32_t background) {
   glViewport(0, 0, width, height);

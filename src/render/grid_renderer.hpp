@@ -89,6 +89,7 @@ struct GridGeometry {
 struct RendererStats {
   uint64_t rows_uploaded = 0;
   uint64_t glyphs_rasterized = 0;
+  uint64_t bytes_uploaded = 0;  // cell rows and glyph tiles sent with glTexSubImage2D
   uint64_t atlas_resets = 0;
   int coverage_atlas_size = 0;
   int color_atlas_size = 0;
@@ -128,6 +129,9 @@ class GridRenderer {
   // True once after the atlas was emptied: callers must set every row again.
   bool take_atlas_reset() { return std::exchange(atlas_reset_, false); }
 
+  // Sends the rows set since the last upload to the GPU. draw() does it too; calling it
+  // first lets the caller time the upload apart from the drawing (the frame log does).
+  void upload();
   // Draws into the current framebuffer of size width×height.
   void draw(int width, int height, uint32_t background);
   // Reads back the framebuffer just drawn (RGBA, top row first, straight alpha).

@@ -24,9 +24,6 @@ namespace cadence::ui::detail {
 namespace {
 
 const log::Tag kLog{"ui"};
-// The refresh interval stalls are measured against until presentation feedback says
-// otherwise: 60 Hz.
-constexpr uint64_t kRefreshNs = 16666667;
 
 }  // namespace
 
@@ -134,6 +131,7 @@ Result<void> TerminalWindow::init() {
     wl_display_flush(wl);
   });
 
+  if (Result<void> r = init_diagnostics(); !r) return r;
   // The program starts at the size the window will most likely get; the first
   // configure corrects it before it has printed much.
   auto io = pty::IoThread::start(*waker_);
@@ -296,8 +294,9 @@ void TerminalWindow::on_frame_done(uint32_t) {
   poll_panes();
 }
 
-void TerminalWindow::on_presented(uint64_t, uint64_t presented_ns, uint32_t) {
+void TerminalWindow::on_presented(uint64_t frame_id, uint64_t presented_ns, uint32_t refresh_ns) {
   if (presented_ns) ++stats_.presented;
+  note_presented(frame_id, presented_ns, refresh_ns);
 }
 
 void TerminalWindow::on_watchdog() {
@@ -591,21 +590,28 @@ void TerminalWindow::paint() {
   // A held pane still has a frame to show later: the next chance looks again.
   dirty_ = held;
   stats_.rows_copied += static_cast<uint64_t>(copied);
-  const uint64_t t_snapshot = monotonic_ns();
+  const uint64_t t_snapshot = phase_end(framelog::Phase::snapshot);
   stats_.snapshot_us += (t_snapshot - t0) / 1000;
 
   for (auto& [id, pane] : panes_) {
     if (pane->visible) pane->view.apply(*renderer_, pane->rect.row, pane->rect.col);
   }
-  draw_chrome();
   if (renderer_->take_atlas_reset()) {
     for (auto& [id, pane] : panes_) {
       if (pane->visible) pane->view.apply_all(*renderer_, pane->rect.row, pane->rect.col);
     }
     chrome_dirty_ = true;
     tab_bar_cols_ = -1;
-    draw_chrome();
   }
+  phase_end(framelog::Phase::glyphs);
+  // Borders and the tab bar (its cache, and Lua on a miss).
+  const TabBarStats bar_before = tab_bar_.stats();
+  draw_chrome();
+  frame_rec_.tab_bar = tab_bar_.stats().misses != bar_before.misses ? framelog::TabBar::miss
+                      : tab_bar_.stats().hits != bar_before.hits   ? framelog::TabBar::hit
+                                                                   : framelog::TabBar::none;
+  frame_rec_.lua_calls = static_cast<uint32_t>(tab_bar_.stats().lua_calls - bar_before.lua_calls);
+  phase_end(framelog::Phase::tab_bar);
 
   // Cursor shapes other than the focused block are drawn over the grid; an inactive
   // pane's cursor is a hollow box.
@@ -640,14 +646,16 @@ void TerminalWindow::paint() {
   }
   std::vector<render::OverlayGlyph> text;
   if (csd_) draw_decorations(decoration_frame(), title_, renderer_->metrics(), overlays, text);
+  add_hud(overlays, text);
   renderer_->set_overlays(std::move(overlays));
   renderer_->set_overlay_text(std::move(text));
 
   if (!eglMakeCurrent(egl_->display(), egl_surface_, egl_surface_, egl_->context())) {
     LOG_ERROR(kLog, "eglMakeCurrent: ", render::egl_error_name(eglGetError()));
   }
-  const uint64_t t_prepared = monotonic_ns();
+  const uint64_t t_prepared = phase_end(framelog::Phase::layout);
   stats_.prepare_us += (t_prepared - t_snapshot) / 1000;
+  upload_rows();
   renderer_->draw(buffer_width_, buffer_height_,
                   active ? active->view.background() : colors_.background);
   if (renderer_->take_atlas_reset()) {
@@ -678,12 +686,12 @@ void TerminalWindow::paint() {
   window_->request_presentation_feedback(++frame_id_);
   window_->prepare_commit();
   arm_timer(watchdog_fd_, config_.watchdog_ms);
-  const uint64_t t_drawn = monotonic_ns();
+  const uint64_t t_drawn = phase_end(framelog::Phase::draw);
   stats_.draw_us += (t_drawn - t_prepared) / 1000;
   if (!eglSwapBuffers(egl_->display(), egl_surface_)) {
     LOG_ERROR(kLog, "eglSwapBuffers: ", render::egl_error_name(eglGetError()));
   }
-  const uint64_t t1 = monotonic_ns();
+  const uint64_t t1 = phase_end(framelog::Phase::swap);
   stats_.swap_us += (t1 - t_drawn) / 1000;
   ++stats_.paints;
   if (stats_.paints == 1) stats_.first_frame_us = (t1 - start_ns_) / 1000;
@@ -697,38 +705,7 @@ void TerminalWindow::paint() {
       return true;
     });
   }
-  // The frame log: what this frame waited on and spent, one record per paint.
-  framelog::FrameRecord rec;
-  rec.frame = frame_id_;
-  rec.dirty_ns = dirty_since_ns_ ? dirty_since_ns_ : t0;
-  rec.callback_ns = callback_ns_ > rec.dirty_ns ? callback_ns_ : 0;
-  rec.paint_start_ns = t0;
-  rec.commit_ns = t1;
-  using framelog::Phase;
-  rec.phase_us[static_cast<size_t>(Phase::snapshot)] =
-      static_cast<uint32_t>((t_snapshot - t0) / 1000);
-  rec.phase_us[static_cast<size_t>(Phase::glyphs)] =
-      static_cast<uint32_t>((t_prepared - t_snapshot) / 1000);
-  rec.phase_us[static_cast<size_t>(Phase::draw)] =
-      static_cast<uint32_t>((t_drawn - t_prepared) / 1000);
-  rec.phase_us[static_cast<size_t>(Phase::swap)] = static_cast<uint32_t>((t1 - t_drawn) / 1000);
-  rec.bytes_parsed = parsed - last_bytes_parsed_;
-  rec.reasons = frame_reasons_ | (rec.bytes_parsed ? framelog::reason::pty_output : 0u);
-  rec.rows_uploaded = static_cast<uint32_t>(copied);
-  if (sync_hold_started_ns_) {
-    rec.sync_held_us = static_cast<uint32_t>((t0 - sync_hold_started_ns_) / 1000);
-    rec.reasons |= framelog::reason::sync_end;
-  }
-  frame_log_.record(rec);
-  if (frame_log_file_) {
-    const std::string line = framelog::to_json_line(rec, kRefreshNs);
-    std::fwrite(line.data(), 1, line.size(), frame_log_file_);
-    std::fputc('\n', frame_log_file_);
-  }
-  dirty_since_ns_ = 0;
-  frame_reasons_ = 0;
-  sync_hold_started_ns_ = 0;
-  last_bytes_parsed_ = parsed;
+  record_frame(t0, t1, copied, parsed);
 }
 
 uint64_t TerminalWindow::bytes_parsed_total() const {
@@ -738,6 +715,7 @@ uint64_t TerminalWindow::bytes_parsed_total() const {
 }
 
 void TerminalWindow::write_stats() const {
+  stream_frame_log(0);
   if (frame_log_file_) std::fflush(frame_log_file_);
   if (config_.stats_path.empty()) return;
   std::string json = "{";

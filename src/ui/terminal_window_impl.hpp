@@ -29,6 +29,7 @@
 #include <mutex>
 
 #include "base/clock.hpp"
+#include "base/control_socket.hpp"
 #include "base/event_loop.hpp"
 #include "base/log.hpp"
 #include "config/action.hpp"
@@ -36,6 +37,7 @@
 #include "config/config_watcher.hpp"
 #include "framelog/frame_log.hpp"
 #include "mux/tab_set.hpp"
+#include "framelog/test_hooks.hpp"
 #include "pty/io_thread.hpp"
 #include "pty/pty_pane.hpp"
 #include "render/egl_context.hpp"
@@ -339,6 +341,36 @@ class TerminalWindow final : public wayland::WindowListener,
 
   uint64_t start_ns_;
   FrameStats stats_;
+
+  // Frame-log diagnostics (terminal_window_diag.cpp): test hooks, the control socket, the
+  // record of the frame being painted, presentation times, the --frame-log stream and the
+  // HUD.
+ private:
+  Result<void> init_diagnostics();
+  void add_diagnostics_env(std::vector<std::string>& env) const;
+  // Ends phase `p` of the paint now (after a slow_phase hook's sleep) and returns the time.
+  uint64_t phase_end(framelog::Phase p);
+  // The renderer's upload of changed rows, timed as its own phase.
+  void upload_rows();
+  void record_frame(uint64_t t0, uint64_t t1, int rows_copied, uint64_t parsed);
+  void note_presented(uint64_t frame_id, uint64_t presented_ns, uint32_t refresh_ns);
+  // Writes the records not yet in the --frame-log file up to `through` (every one for 0).
+  void stream_frame_log(uint64_t through) const;
+  void toggle_hud();
+  void add_hud(std::vector<render::Overlay>& overlays, std::vector<render::OverlayGlyph>& text);
+  ControlReply on_control(std::string_view request);
+
+  framelog::TestHooks test_hooks_;
+  std::unique_ptr<ControlServer> control_;
+  framelog::FrameRecord frame_rec_;  // the paint in progress: phase end times
+  uint64_t refresh_ns_ = 16666667;   // 60 Hz until presentation feedback tells
+  uint64_t watchdog_fires_seen_ = 0;
+  uint64_t glyphs_seen_ = 0;
+  uint64_t rows_uploaded_seen_ = 0;
+  uint64_t bytes_uploaded_seen_ = 0;
+  mutable uint64_t frame_log_streamed_ = 0;  // the newest frame written to --frame-log
+  bool hud_ = false;
+  std::vector<framelog::FrameRecord> hud_records_;
 };
 
 }  // namespace cadence::ui::detail

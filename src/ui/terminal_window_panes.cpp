@@ -121,6 +121,7 @@ Result<std::unique_ptr<Pane>> TerminalWindow::spawn_pane(const std::vector<std::
   po.spawn.argv = command.empty() ? std::vector<std::string>{user_shell()} : command;
   po.spawn.env = {"TERM=" + config_.term, "COLORTERM=truecolor", "TERM_PROGRAM=cadence",
                   "TERM_PROGRAM_VERSION=" CADENCE_VERSION};
+  add_diagnostics_env(po.spawn.env);
   for (const auto& [name, value] : config_.file.set_environment_variables) {
     po.spawn.env.push_back(name + "=" + value);
   }
@@ -521,7 +522,7 @@ bool TerminalWindow::run_action(const config::Action& action) {
     case ActionKind::activate_key_table:
     case ActionKind::pop_key_table:
     case ActionKind::clear_key_table_stack: return bindings_.apply(action);
-    case ActionKind::toggle_frame_log_hud: return false;
+    case ActionKind::toggle_frame_log_hud: toggle_hud(); return true;
     case ActionKind::callback: {
       // Keep the runtime alive through the call: an action it performs may reload.
       const std::shared_ptr<config::LuaRuntime> lua = config_.file.lua;
