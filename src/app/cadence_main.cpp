@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/cli.hpp"
 #include "base/log.hpp"
 #include "base/result.hpp"
 #include "config/config.hpp"
@@ -89,7 +90,9 @@ constexpr OptionSpec kOptions[] = {
 };
 
 void print_usage(std::FILE* out) {
-  std::fprintf(out, "usage: cadence [options] [-e COMMAND [ARGS...]]\n\noptions:\n");
+  std::fprintf(out,
+               "usage: cadence [options] [-e COMMAND [ARGS...]]\n"
+               "       cadence cli frame-log [options]   (see cadence cli --help)\n\noptions:\n");
   for (const OptionSpec& spec : kOptions) {
     std::string left = spec.short_name ? std::string("-") + spec.short_name + ", " : "    ";
     left += std::string("--") + spec.long_name;
@@ -98,7 +101,8 @@ void print_usage(std::FILE* out) {
   }
   std::fprintf(out,
                "\nkeys: Ctrl+Shift+C/V copy/paste, Shift+Insert paste selection, Shift+PgUp/PgDn\n"
-               "scroll, Ctrl+=/-/0 font size, Ctrl+Shift+S save the frame as PNG.\n"
+               "scroll, Ctrl+=/-/0 font size, Ctrl+Shift+S save the frame as PNG, Ctrl+Shift+F\n"
+               "frame-time HUD.\n"
                "CADENCE_LOG=debug (or e.g. render=trace) turns on logging to stderr.\n");
 }
 
@@ -284,6 +288,7 @@ void apply_config(Options& options) {
 
 int run(int argc, char** argv) {
   log::configure_from_env();
+  if (argc > 1 && std::string_view(argv[1]) == "cli") return run_cli(argc - 2, argv + 2);
   Result<Options> options = parse_options(std::span<char*>(argv + 1, argc > 0 ? argc - 1 : 0));
   if (!options) {
     std::fprintf(stderr, "cadence: %s\n\n", options.error().message.c_str());

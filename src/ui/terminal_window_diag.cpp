@@ -216,6 +216,7 @@ void TerminalWindow::toggle_hud() {
   hud_ = !hud_;
   hud_records_.reserve(kHudFrames);
   // The one paint a toggle makes: the HUD appears, or the frame without it replaces it.
+  note_dirty(framelog::reason::input);
   mark_dirty();
 }
 
