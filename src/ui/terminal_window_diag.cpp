@@ -164,6 +164,17 @@ void TerminalWindow::record_frame(uint64_t t0, uint64_t t1, int rows_copied, uin
   bytes_uploaded_seen_ = rs.bytes_uploaded;
   rec.bytes_parsed = parsed - last_bytes_parsed_;
   rec.reasons = frame_reasons_ | (rec.bytes_parsed ? framelog::reason::pty_output : 0u);
+  // The reasons the event handlers do not note, read off what changed since the last
+  // frame (so the handlers need no frame-log calls of their own).
+  if (shown_.buffer_width != buffer_width_ || shown_.buffer_height != buffer_height_) {
+    rec.reasons |= framelog::reason::resize;
+  }
+  if (shown_.config_generation != config_generation_ && shown_.config_generation != 0) {
+    rec.reasons |= framelog::reason::config_reload;
+  }
+  if (shown_.blink_on != blink_on_) rec.reasons |= framelog::reason::blink;
+  if (shown_.focused != focused_) rec.reasons |= framelog::reason::input;
+  shown_ = {buffer_width_, buffer_height_, config_generation_, blink_on_, focused_};
   if (sync_hold_started_ns_) {
     rec.sync_held_us = static_cast<uint32_t>((t0 - sync_hold_started_ns_) / 1000);
     rec.reasons |= framelog::reason::sync_end;

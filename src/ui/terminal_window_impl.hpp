@@ -369,6 +369,14 @@ class TerminalWindow final : public wayland::WindowListener,
   uint64_t rows_uploaded_seen_ = 0;
   uint64_t bytes_uploaded_seen_ = 0;
   mutable uint64_t frame_log_streamed_ = 0;  // the newest frame written to --frame-log
+  // What the previous frame showed, to tell what changed since: the reasons no event
+  // handler reports itself (resize, configuration, blink, focus).
+  struct ShownState {
+    int buffer_width = 0, buffer_height = 0;
+    uint64_t config_generation = 0;
+    bool blink_on = true;
+    bool focused = false;
+  } shown_;
   bool hud_ = false;
   std::vector<framelog::FrameRecord> hud_records_;
 };

@@ -302,6 +302,13 @@ def check_control_socket(comp, work):
         expect(term.proc.poll() is None, "cadence died on a garbage request")
         r = term.cli("--summary")
         expect("frames" in r.stdout, "no summary after the garbage request")
+
+        # A resize is a reason the frame log reads off the window itself.
+        comp.resize(700, 400, pid=term.proc.pid)
+        time.sleep(0.5)
+        _, records = term.ring(os.path.join(work, "inside-ring.jsonl"))
+        expect(any("resize" in r["why"] for r in records[1:]),
+               "no frame after the resize says why: " + str([r["why"] for r in records]))
     finally:
         term.close()
     expect(not os.path.exists(term.socket), "the control socket outlived its window")
@@ -329,6 +336,8 @@ def check_hud(comp, work):
         idle = term.stats()["paints"]
         time.sleep(1.5)
         expect(term.stats()["paints"] == idle, "the HUD painted while idle")
+        _, records = term.ring(os.path.join(work, "hud-ring.jsonl"))
+        expect("input" in records[-1]["why"], f"the toggle's frame says {records[-1]['why']}")
 
         def saved_frame():
             if os.path.exists(term.png_path):
