@@ -40,6 +40,7 @@ constexpr U32Field kWork32[] = {
     {"reasons", &FrameRecord::reasons},
     {"remote_deltas", &FrameRecord::remote_deltas},
     {"callback_wait_us", &FrameRecord::callback_wait_us},
+    {"busy_us", &FrameRecord::busy_us},
     {"sync_held_us", &FrameRecord::sync_held_us},
     {"network_wait_us", &FrameRecord::network_wait_us},
 };
@@ -132,8 +133,8 @@ Attribution attribute(const FrameRecord& r, uint64_t refresh_ns) {
   size_t n = 0;
   shares[n++] = {r.sync_held_us, "sync-output", Phase::count};
   shares[n++] = {r.network_wait_us, "network", Phase::count};
-  const uint64_t compositor =
-      r.callback_ns > r.dirty_ns ? us_between(r.dirty_ns, r.callback_ns) : 0;
+  const uint64_t waited = r.callback_ns > r.dirty_ns ? us_between(r.dirty_ns, r.callback_ns) : 0;
+  const uint64_t compositor = waited > r.busy_us ? waited - r.busy_us : 0;
   shares[n++] = {compositor, "compositor", Phase::count};
   // A pty thread that had output waiting it had not read or parsed by paint time: the
   // delay went into reading and parsing, which no paint phase shows. Charged with the
@@ -146,7 +147,9 @@ Attribution attribute(const FrameRecord& r, uint64_t refresh_ns) {
   for (size_t i = 0; i < static_cast<size_t>(Phase::swap); ++i) {
     if (r.phase_us[i] > r.phase_us[longest]) longest = i;
   }
-  shares[n++] = {r.phase_us[longest], nullptr, static_cast<Phase>(longest)};
+  // Time spent finishing the previous paint is CPU time too, charged to this frame's
+  // longest phase (a slow phase is usually slow in every frame).
+  shares[n++] = {r.phase_us[longest] + uint64_t{r.busy_us}, nullptr, static_cast<Phase>(longest)};
   const uint64_t after_commit = r.commit_ns ? us_between(r.commit_ns, r.presented_ns) : 0;
   shares[n++] = {r.phase_us[static_cast<size_t>(Phase::swap)] + after_commit, "gpu/swap",
                  Phase::count};

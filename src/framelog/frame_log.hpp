@@ -11,7 +11,9 @@
 // became dirty. Its cause is the single largest share of that delay, among:
 //   - sync-output: the time a program held painting with DEC mode 2026;
 //   - network: the age of the oldest remote data the visible panes waited for;
-//   - compositor: the wait for the frame callback (dirty to callback arrival);
+//   - compositor: the wait for the frame callback (dirty to callback arrival), less the
+//     part of it the window spent finishing its previous paint (busy_us: no callback can
+//     come before that paint's commit), which counts as CPU time instead;
 //   - pty-starved: the pty thread was behind (output waiting to be read or parsed at
 //     paint time), charged with the wait before the paint that the compositor does not
 //     explain;
@@ -93,9 +95,13 @@ struct FrameRecord {
   bool callback_outstanding = false;  // a frame callback was in flight when it became dirty
   bool watchdog = false;              // that callback never came: the watchdog gave up on it
   uint32_t callback_wait_us = 0;      // dirty to callback (or watchdog)
-  uint32_t sync_held_us = 0;          // held by DEC mode 2026
-  uint32_t network_wait_us = 0;       // age of the oldest remote data waited for
-  bool resize_pending = false;        // a resize awaited the server's answer
+  // Of that wait, the part spent finishing the previous paint (dirty to its commit): no
+  // callback can come before a commit, so this is the window's own CPU time, not the
+  // compositor's.
+  uint32_t busy_us = 0;
+  uint32_t sync_held_us = 0;     // held by DEC mode 2026
+  uint32_t network_wait_us = 0;  // age of the oldest remote data waited for
+  bool resize_pending = false;   // a resize awaited the server's answer
 };
 
 struct Attribution {

@@ -608,8 +608,8 @@ void TerminalWindow::paint() {
   const TabBarStats bar_before = tab_bar_.stats();
   draw_chrome();
   frame_rec_.tab_bar = tab_bar_.stats().misses != bar_before.misses ? framelog::TabBar::miss
-                      : tab_bar_.stats().hits != bar_before.hits   ? framelog::TabBar::hit
-                                                                   : framelog::TabBar::none;
+                       : tab_bar_.stats().hits != bar_before.hits   ? framelog::TabBar::hit
+                                                                    : framelog::TabBar::none;
   frame_rec_.lua_calls = static_cast<uint32_t>(tab_bar_.stats().lua_calls - bar_before.lua_calls);
   phase_end(framelog::Phase::tab_bar);
 

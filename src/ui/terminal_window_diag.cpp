@@ -133,9 +133,14 @@ void TerminalWindow::record_frame(uint64_t t0, uint64_t t1, int rows_copied, uin
     rec.callback_ns = callback_ns_;
     rec.callback_outstanding = true;
     rec.callback_wait_us = static_cast<uint32_t>((callback_ns_ - rec.dirty_ns) / 1000);
+    if (last_commit_ns_ > rec.dirty_ns) {
+      rec.busy_us =
+          static_cast<uint32_t>((std::min(last_commit_ns_, callback_ns_) - rec.dirty_ns) / 1000);
+    }
     rec.watchdog = stats_.watchdog_fires != watchdog_fires_seen_;
   }
   watchdog_fires_seen_ = stats_.watchdog_fires;
+  last_commit_ns_ = t1;
   // Durations from the phase ends, in the order the phases ran.
   std::array<size_t, framelog::kPhases> order{};
   size_t timed = 0;

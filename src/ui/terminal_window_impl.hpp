@@ -38,8 +38,8 @@
 #include "config/config.hpp"
 #include "config/config_watcher.hpp"
 #include "framelog/frame_log.hpp"
-#include "mux/tab_set.hpp"
 #include "framelog/test_hooks.hpp"
+#include "mux/tab_set.hpp"
 #include "pty/io_thread.hpp"
 #include "pty/pty_pane.hpp"
 #include "render/egl_context.hpp"
@@ -315,6 +315,7 @@ class TerminalWindow final : public wayland::WindowListener,
   // and what led to the next frame.
   uint64_t dirty_since_ns_ = 0;
   uint64_t callback_ns_ = 0;
+  uint64_t last_commit_ns_ = 0;  // the previous paint's commit
   uint32_t frame_reasons_ = 0;
   uint64_t sync_hold_started_ns_ = 0;
   framelog::FrameLog frame_log_;

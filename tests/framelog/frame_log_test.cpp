@@ -53,6 +53,19 @@ TEST(Attribution, LateCallbackIsTheCompositor) {
   EXPECT_EQ(a.cause, "compositor");
 }
 
+TEST(Attribution, WaitingForTheWindowsOwnPreviousPaintIsNotTheCompositor) {
+  // Dirty while the previous 60 ms paint was still drawing: the callback could only come
+  // after that paint's commit, 55 ms later, and this frame's own draw took 60 ms more.
+  FrameRecord r = frame(56, 56, 118);
+  r.busy_us = 55000;
+  r.phase_us[static_cast<size_t>(Phase::draw)] = 60000;
+  EXPECT_EQ(attribute(r, kRefresh).cause, "cpu:draw");
+  // The same wait with no paint in progress is the compositor's.
+  r.busy_us = 0;
+  r.phase_us[static_cast<size_t>(Phase::draw)] = 50000;
+  EXPECT_EQ(attribute(r, kRefresh).cause, "compositor");
+}
+
 TEST(Attribution, SlowPhaseIsNamed) {
   FrameRecord r = frame(2, 2, 60);
   r.phase_us[static_cast<size_t>(Phase::glyphs)] = 50000;
