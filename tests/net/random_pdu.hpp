@@ -208,7 +208,7 @@ class RandomPdus {
   template <size_t... I>
   Pdu make_at(size_t index, std::index_sequence<I...>) {
     Pdu out;
-    ((index == I ? (out = make_one<I>(), true) : false) || ...);
+    (void)((index == I ? (out = make_one<I>(), true) : false) || ...);
     return out;
   }
   template <size_t I>
