@@ -51,11 +51,8 @@ Encoder::Encoder(EncoderOptions options) : options_(options), zstd_(std::make_un
 
 Encoder::~Encoder() = default;
 
-Result<uint64_t> Encoder::encode(const Pdu& pdu, std::vector<uint8_t>& out) {
-  if (failed_) return make_error("encoder: the compression stream failed earlier");
-  payload_.clear();
-  if (auto r = encode_payload(pdu, payload_); !r) return r.error();
-  const char* name = pdu_type_name(static_cast<uint16_t>(pdu_type(pdu)));
+Result<uint64_t> Encoder::frame(PduType type, std::vector<uint8_t>& out) {
+  const char* name = pdu_type_name(static_cast<uint16_t>(type));
   if (payload_.size() > kMaxDecompressedBytes)
     return make_error(std::string(name) + ": payload of " + std::to_string(payload_.size()) +
                       " bytes exceeds the limit " + std::to_string(kMaxDecompressedBytes));
@@ -63,7 +60,7 @@ Result<uint64_t> Encoder::encode(const Pdu& pdu, std::vector<uint8_t>& out) {
   const size_t start = out.size();
   FrameHeader header;
   header.serial = next_serial_;
-  header.type = static_cast<uint16_t>(pdu_type(pdu));
+  header.type = static_cast<uint16_t>(type);
   size_t wire = payload_.size();
 
   const bool compress =

@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "base/result.hpp"
@@ -87,13 +88,27 @@ class Encoder {
   // appends nothing and consumes no serial. The encoder then stays usable, except when a
   // compressed payload came out over kMaxPduBytes or zstd failed: the stream is then
   // out of step with the peer's and failed() is true.
-  Result<uint64_t> encode(const Pdu& pdu, std::vector<uint8_t>& out);
+  // Takes a Pdu or any PDU struct; the struct form avoids copying into a variant.
+  template <typename T>
+  Result<uint64_t> encode(const T& pdu, std::vector<uint8_t>& out) {
+    if (failed_) return make_error("encoder: the compression stream failed earlier");
+    payload_.clear();
+    if (auto r = encode_payload(pdu, payload_); !r) return r.error();
+    if constexpr (std::is_same_v<T, Pdu>) {
+      return frame(pdu_type(pdu), out);
+    } else {
+      return frame(T::kType, out);
+    }
+  }
 
   bool failed() const { return failed_; }
   uint64_t next_serial() const { return next_serial_; }
   const CodecStats& stats() const { return stats_; }
 
  private:
+  // Frames payload_ (the encoded PDU of this type) onto `out`.
+  Result<uint64_t> frame(PduType type, std::vector<uint8_t>& out);
+
   struct Zstd;
   EncoderOptions options_;
   std::unique_ptr<Zstd> zstd_;

@@ -616,16 +616,53 @@ PduType pdu_type(const Pdu& pdu) {
   return std::visit([](const auto& p) { return std::decay_t<decltype(p)>::kType; }, pdu);
 }
 
-Result<void> encode_payload(const Pdu& pdu, std::vector<uint8_t>& out) {
-  const size_t start = out.size();
-  Enc e(out, pdu_type_name(static_cast<uint16_t>(pdu_type(pdu))));
-  std::visit([&](const auto& p) { put(e, p); }, pdu);
-  if (!e.error.empty()) {
-    out.resize(start);
-    return make_error(std::move(e.error));
+template <typename T>
+Result<void> encode_payload(const T& pdu, std::vector<uint8_t>& out) {
+  if constexpr (std::is_same_v<T, Pdu>) {
+    return std::visit([&](const auto& p) { return encode_payload(p, out); }, pdu);
+  } else {
+    const size_t start = out.size();
+    Enc e(out, pdu_type_name(static_cast<uint16_t>(T::kType)));
+    put(e, pdu);
+    if (!e.error.empty()) {
+      out.resize(start);
+      return make_error(std::move(e.error));
+    }
+    return {};
   }
-  return {};
 }
+
+// One definition per PDU struct, and the variant's.
+#define CADENCE_NET_ENCODE(T) \
+  template Result<void> encode_payload<T>(const T&, std::vector<uint8_t>&);
+CADENCE_NET_ENCODE(Pdu)
+CADENCE_NET_ENCODE(Hello)
+CADENCE_NET_ENCODE(HelloReply)
+CADENCE_NET_ENCODE(ErrorPdu)
+CADENCE_NET_ENCODE(Ping)
+CADENCE_NET_ENCODE(Pong)
+CADENCE_NET_ENCODE(ListPanes)
+CADENCE_NET_ENCODE(PaneList)
+CADENCE_NET_ENCODE(Spawn)
+CADENCE_NET_ENCODE(Split)
+CADENCE_NET_ENCODE(Spawned)
+CADENCE_NET_ENCODE(ClosePane)
+CADENCE_NET_ENCODE(MovePane)
+CADENCE_NET_ENCODE(TabEvent)
+CADENCE_NET_ENCODE(PaneEvent)
+CADENCE_NET_ENCODE(WriteToPane)
+CADENCE_NET_ENCODE(Paste)
+CADENCE_NET_ENCODE(Mouse)
+CADENCE_NET_ENCODE(Focus)
+CADENCE_NET_ENCODE(Resize)
+CADENCE_NET_ENCODE(PaneDelta)
+CADENCE_NET_ENCODE(FetchLines)
+CADENCE_NET_ENCODE(LinesReply)
+CADENCE_NET_ENCODE(Credit)
+CADENCE_NET_ENCODE(Clipboard)
+CADENCE_NET_ENCODE(Bell)
+#undef CADENCE_NET_ENCODE
+static_assert(std::variant_size_v<Pdu> == 25, "a new PDU needs its CADENCE_NET_ENCODE line");
 
 Result<Pdu> decode_payload(uint16_t type, std::span<const uint8_t> payload) {
   const char* name = pdu_type_name(type);
@@ -659,21 +696,36 @@ Result<Pdu> decode_payload(uint16_t type, std::span<const uint8_t> payload) {
   return make_error("unknown PDU type " + std::to_string(type));
 }
 
+// Hot: the decoder runs this over every line it receives, so ASCII cells (most of any
+// terminal's text) take a one-compare path and messages are built only on failure.
 Result<size_t> line_text_cells(std::string_view text) {
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const size_t n = text.size();
   size_t cells = 0;
   size_t pos = 0;
-  auto code_point = [&](const char* what) -> std::string {
+  const char* problem = nullptr;
+  // Reads one code point of a cell at pos; false (with `problem` set) when it is not
+  // well-formed UTF-8 or is a control character.
+  auto code_point = [&]() {
     char32_t cp;
-    size_t n = pos < text.size() ? decode_utf8(text, pos, cp) : 0;
-    if (n == 0) return std::string("invalid UTF-8 in ") + what + " at byte " + std::to_string(pos);
-    if (cp < 0x20)
-      return std::string("control character in ") + what + " at byte " + std::to_string(pos);
-    pos += n;
-    return {};
+    size_t len = pos < n ? decode_utf8(text, pos, cp) : 0;
+    if (len == 0) {
+      problem = "invalid UTF-8";
+      return false;
+    }
+    if (cp < 0x20) {
+      problem = "control character";
+      return false;
+    }
+    pos += len;
+    return true;
   };
-  while (pos < text.size()) {
-    const auto lead = static_cast<uint8_t>(text[pos]);
-    if (lead == 0x00) {
+  while (pos < n) {
+    const uint8_t lead = p[pos];
+    if (lead >= 0x20 && lead < 0x80 && (pos + 1 == n || p[pos + 1] != 0x02)) {
+      ++pos;
+      ++cells;
+    } else if (lead == 0x00) {
       ++pos;
       ++cells;
     } else {
@@ -682,20 +734,22 @@ Result<size_t> line_text_cells(std::string_view text) {
         width = 2;
         ++pos;
       }
-      if (std::string why = code_point("a cell"); !why.empty()) return make_error(why);
+      if (!code_point()) break;
       size_t extra = 0;
-      while (pos < text.size() && text[pos] == 0x02) {
+      while (pos < n && p[pos] == 0x02) {
         if (++extra >= kMaxClusterCodepoints)
           return make_error("grapheme cluster longer than " +
                             std::to_string(kMaxClusterCodepoints) + " code points");
         ++pos;
-        if (std::string why = code_point("a cluster"); !why.empty()) return make_error(why);
+        if (!code_point()) break;
       }
+      if (problem) break;
       cells += width;
     }
     if (cells > kMaxCellsPerLine)
       return make_error("line longer than " + std::to_string(kMaxCellsPerLine) + " cells");
   }
+  if (problem) return make_error(std::string(problem) + " at byte " + std::to_string(pos));
   return cells;
 }
 

@@ -431,8 +431,10 @@ using Pdu =
 PduType pdu_type(const Pdu& pdu);
 
 // Appends the payload of `pdu` to `out`. Fails, leaving `out` as it was, when a count or
-// length is over its limit.
-Result<void> encode_payload(const Pdu& pdu, std::vector<uint8_t>& out);
+// length is over its limit. Defined for each PDU struct (and Pdu), so a caller holding a
+// PaneDelta does not copy it into a variant first.
+template <typename T>
+Result<void> encode_payload(const T& pdu, std::vector<uint8_t>& out);
 
 // Decodes a payload of the given type. The error names the PDU, the field and the
 // problem ("PaneDelta: lines: count 5000 exceeds the limit 4096").
