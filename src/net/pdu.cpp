@@ -696,6 +696,13 @@ Result<Pdu> decode_payload(uint16_t type, std::span<const uint8_t> payload) {
   return make_error("unknown PDU type " + std::to_string(type));
 }
 
+Result<HelloReply> answer_hello(const Hello& hello, uint64_t features, std::string name) {
+  if (hello.version != kProtocolVersion)
+    return make_error("peer speaks protocol version " + std::to_string(hello.version) +
+                      ", this side " + std::to_string(kProtocolVersion));
+  return HelloReply{kProtocolVersion, hello.features & features, std::move(name)};
+}
+
 // Hot: the decoder runs this over every line it receives, so ASCII cells (most of any
 // terminal's text) take a one-compare path and messages are built only on failure.
 Result<size_t> line_text_cells(std::string_view text) {

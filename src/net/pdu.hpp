@@ -440,6 +440,11 @@ Result<void> encode_payload(const T& pdu, std::vector<uint8_t>& out);
 // problem ("PaneDelta: lines: count 5000 exceeds the limit 4096").
 Result<Pdu> decode_payload(uint16_t type, std::span<const uint8_t> payload);
 
+// The server's answer to a Hello: the protocol version must be ours (a different one is
+// refused with both named; the server then sends ErrorPdu::Code::version and closes),
+// and the reply offers the features both sides have.
+Result<HelloReply> answer_hello(const Hello& hello, uint64_t features, std::string name);
+
 // Cells a line's text covers (a wide cell counts 2), or an error naming what is wrong
 // with it.
 Result<size_t> line_text_cells(std::string_view text);

@@ -89,6 +89,18 @@ TEST(Pdu, SmallDeltaIsCompact) {
   EXPECT_LT(payload_of(d).size(), 80u + 40u);
 }
 
+TEST(Pdu, HelloAnswerAgreesOnVersionAndCommonFeatures) {
+  Hello hello{kProtocolVersion, feature::zstd | feature::hyperlinks, "client"};
+  auto reply = answer_hello(hello, feature::zstd | feature::clipboard, "server");
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->features, feature::zstd);
+  EXPECT_EQ(reply->name, "server");
+  hello.version = kProtocolVersion + 1;
+  auto refused = answer_hello(hello, feature::zstd, "server");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "peer speaks protocol version 2, this side 1");
+}
+
 TEST(LineText, CountsBlankWideAndClusterCells) {
   EXPECT_EQ(line_text_cells("").value(), 0u);
   EXPECT_EQ(line_text_cells("abc").value(), 3u);
