@@ -432,8 +432,10 @@ void get_lines(Reader& r, std::vector<LineCells>& lines, size_t styles) {
       line.row = get_stable_row(r, "line row");
     } else {
       uint64_t step = r.varint("line row");
-      if (step == 0 || step > kMaxStableRow - static_cast<uint64_t>(prev.get()))
-        r.fail("line row", "rows not in increasing order");
+      if (step == 0 || step > kMaxStableRow - static_cast<uint64_t>(prev.get())) {
+        r.fail("line row", step == 0 ? "rows not in increasing order" : "row out of range");
+        break;
+      }
       line.row = prev + StableRow(static_cast<int64_t>(step));
     }
     prev = line.row;

@@ -229,6 +229,28 @@ TEST(PduLimits, DecoderRefusesLongStringsAndBadValues) {
   EXPECT_NE(refusal(PduType::mouse, payload).find("Mouse: kind: truncated"), std::string::npos);
 }
 
+TEST(PduLimits, DecoderRefusesRowsOutOfOrderOrRange) {
+  // A LinesReply with two lines: the second row is sent as a step from the first.
+  auto reply = [](uint64_t first, uint64_t step) {
+    std::vector<uint8_t> payload;
+    Writer w(payload);
+    w.varint(1), w.varint(1), w.varint(0), w.varint(0);  // request, pane, epoch, first
+    w.varint(0), w.varint(0);                            // no styles, no links
+    w.varint(2);
+    for (uint64_t row : {first, step}) {
+      w.varint(row);
+      w.varint(0), w.u8(0), w.varint(0), w.varint(0);  // version, wrapped, text, runs
+    }
+    return payload;
+  };
+  EXPECT_EQ(refusal(PduType::lines_reply, reply(5, 1)), "");
+  EXPECT_NE(refusal(PduType::lines_reply, reply(5, 0)).find("rows not in increasing order"),
+            std::string::npos);
+  const uint64_t max_row = uint64_t(INT64_MAX);
+  EXPECT_NE(refusal(PduType::lines_reply, reply(max_row, 1)).find("row out of range"),
+            std::string::npos);
+}
+
 TEST(PduLimits, DecoderRefusesBadLinesWithTheirRow) {
   auto gen = seeded(3);
   PaneDelta d;
