@@ -18,7 +18,10 @@
 // the peer's stream too. The decoder accepts both kinds of flag, so the two ends need no
 // agreement beyond the Hello's zstd feature bit. Decompression is bounded: output stops
 // at kMaxDecompressedBytes and the frame is refused, and a frame whose header claims more
-// is refused before decompressing; the zstd window is capped (kMaxWindowLog).
+// is refused before decompressing; the zstd window is capped (kMaxWindowLog). So one
+// connection holds at most a partial frame, one decompressed payload and the PDU decoded
+// from it, which is a small multiple of the payload (every element it allocates for took
+// at least a byte of it).
 //
 // Errors are final: after a protocol error the Decoder returns the same error forever
 // and the connection must be closed, because the byte stream (and the zstd stream) can no
