@@ -42,20 +42,24 @@ StableRow TerminalView::stable_row_at(const vt::Terminal& terminal, int view_row
   return StableRow(static_cast<int64_t>(terminal.history_total()) + view_row - offset_);
 }
 
-uint32_t TerminalView::color_of(const vt::Terminal& t, vt::Color c, bool foreground) const {
+uint32_t TerminalView::palette(const vt::Terminal* t, int index) const {
+  return t ? t->palette_color(index) : remote_palette_[static_cast<size_t>(index)];
+}
+
+uint32_t TerminalView::color_of(const vt::Terminal* t, vt::Color c, bool foreground) const {
   switch (c.kind()) {
     case vt::Color::Kind::none: {
       int index = foreground != reverse_video_ ? vt::kPaletteForeground : vt::kPaletteBackground;
-      return t.palette_color(index) | kOpaque;
+      return palette(t, index) | kOpaque;
     }
-    case vt::Color::Kind::indexed: return t.palette_color(c.index()) | kOpaque;
+    case vt::Color::Kind::indexed: return palette(t, c.index()) | kOpaque;
     case vt::Color::Kind::rgb:
       return kOpaque | (uint32_t{c.r()} << 16) | (uint32_t{c.g()} << 8) | c.b();
   }
   return kOpaque;
 }
 
-void TerminalView::resolve(const vt::Terminal& t, const vt::Style& style, render::GridCell& cell,
+void TerminalView::resolve(const vt::Terminal* t, const vt::Style& style, render::GridCell& cell,
                            bool selected) const {
   uint32_t fg = color_of(t, style.fg, true);
   uint32_t bg = color_of(t, style.bg, false);
@@ -111,7 +115,7 @@ void TerminalView::copy_screen_row(const vt::Terminal& t, const vt::Line& line, 
     const bool selected = any_selection && selection->contains(stable, c);
     // Runs of one style are the common case: resolve once per run.
     if (cell.style != last_style || selected != last_selected) {
-      resolve(t, t.style(cell.style), resolved, selected);
+      resolve(&t, t.style(cell.style), resolved, selected);
       last_style = cell.style;
       last_selected = selected;
     }
@@ -137,13 +141,13 @@ void TerminalView::copy_history_row(const vt::Terminal& t, const vt::PackedLine&
   out.clusters.clear();
   const bool any_selection = selection && !selection->empty();
   render::GridCell blank;
-  resolve(t, vt::Style{}, blank, false);
+  resolve(&t, vt::Style{}, blank, false);
   int col = 0;
   std::u32string cps;
   line.for_each_cell([&](std::string_view text, uint8_t width, const vt::Style& style) {
     if (col >= cols_) return;
     render::GridCell& g = out.cells[static_cast<size_t>(col)];
-    resolve(t, style, g, any_selection && selection->contains(stable, col));
+    resolve(&t, style, g, any_selection && selection->contains(stable, col));
     g.width = width == 0 ? 1 : width;
     cps = vt::decode_utf8(text);
     g.cp = cps.empty() ? 0 : cps[0];
@@ -163,7 +167,7 @@ void TerminalView::copy_history_row(const vt::Terminal& t, const vt::PackedLine&
   for (int c = col; c < cols_; ++c) {
     render::GridCell& g = out.cells[static_cast<size_t>(c)];
     g = blank;
-    if (any_selection && selection->contains(stable, c)) resolve(t, vt::Style{}, g, true);
+    if (any_selection && selection->contains(stable, c)) resolve(&t, vt::Style{}, g, true);
   }
 }
 
@@ -191,7 +195,7 @@ int TerminalView::snapshot(const vt::Terminal& t, const SelectionQuery* selectio
     anchored_total_ = total;
     offset_ = std::min<int>(offset_, static_cast<int>(t.scrollback_size()));
   }
-  background_ = color_of(t, vt::Color(), false);
+  background_ = color_of(&t, vt::Color(), false);
 
   // The cursor.
   CursorView cursor;
@@ -252,7 +256,7 @@ int TerminalView::snapshot(const vt::Terminal& t, const SelectionQuery* selectio
     // colours; it goes as soon as the input method commits or clears it.
     ViewRow& row = rows_[static_cast<size_t>(cursor.row)];
     render::GridCell base;
-    resolve(t, vt::Style{}, base, false);
+    resolve(&t, vt::Style{}, base, false);
     base.underline = render::Underline::single;
     int col = t.cursor().col;
     for (char32_t cp : preedit_) {
@@ -272,21 +276,96 @@ int TerminalView::snapshot(const vt::Terminal& t, const SelectionQuery* selectio
     row.stable = -1;  // copied again next time, without the pre-edit once it is gone
     row.changed = true;
   }
-  if (block_row >= 0 && block_row < rows) {
+  draw_block_cursor(block_row, t.palette_color(vt::kPaletteCursor) | kOpaque);
+  all_dirty_ = false;
+  return copied;
+}
+
+void TerminalView::draw_block_cursor(int block_row, uint32_t cursor_color) {
+  if (block_row >= 0 && block_row < static_cast<int>(rows_.size())) {
     // The block cursor is drawn as its cell in reverse: cursor colour behind, the
-    // background colour in front.
-    // Only a row copied this time needs it: an unchanged row still has it from the
-    // snapshot that drew it, and a cursor that moves re-copies both rows (above).
+    // background colour in front. Only a row copied this time needs it: an unchanged
+    // row still has it from the snapshot that drew it, and a cursor that moves re-copies
+    // both rows (snapshot).
     ViewRow& row = rows_[static_cast<size_t>(block_row)];
     if (row.changed) {
-      for (int k = 0; k < cursor.width && cursor.col + k < cols_; ++k) {
-        render::GridCell& g = row.cells[static_cast<size_t>(cursor.col + k)];
-        g.bg = t.palette_color(vt::kPaletteCursor) | kOpaque;
+      for (int k = 0; k < cursor_.width && cursor_.col + k < cols_; ++k) {
+        render::GridCell& g = row.cells[static_cast<size_t>(cursor_.col + k)];
+        g.bg = cursor_color;
         g.fg = background_;
       }
     }
   }
   cursor_row_shown_ = block_row;
+}
+
+int TerminalView::snapshot_remote(const mux::RemoteScreen& s, bool focused, bool cursor_blink_on) {
+  const int rows = std::min<int>(s.rows, static_cast<int>(s.lines.size()));
+  if (rows != static_cast<int>(rows_.size()) || s.cols != cols_) {
+    rows_.assign(static_cast<size_t>(std::max(0, rows)), ViewRow{});
+    cols_ = s.cols;
+    all_dirty_ = true;
+  }
+  offset_ = 0;
+  reverse_video_ = false;
+  background_ = color_of(nullptr, vt::Color(), false);
+
+  CursorView cursor;
+  cursor.focused = focused;
+  cursor.shape = s.cursor.shape;
+  cursor.row = s.cursor.row;
+  cursor.col = std::clamp(s.cursor.col, 0, std::max(0, cols_ - 1));
+  cursor.visible = s.cursor.visible && cursor.row >= 0 && cursor.row < rows && cursor_blink_on;
+  if (cursor.visible) {
+    const auto& cells = s.lines[static_cast<size_t>(cursor.row)].cells;
+    if (cursor.col < static_cast<int>(cells.size()) &&
+        cells[static_cast<size_t>(cursor.col)].width == 2) {
+      cursor.width = 2;
+    }
+  }
+  const int block_row =
+      cursor.visible && cursor.shape == vt::CursorShape::block && focused ? cursor.row : -1;
+  if (block_row != cursor_row_shown_ || cursor.col != cursor_.col) {
+    if (cursor_row_shown_ >= 0 && cursor_row_shown_ < rows) {
+      rows_[static_cast<size_t>(cursor_row_shown_)].stable = -1;
+    }
+    if (block_row >= 0) rows_[static_cast<size_t>(block_row)].stable = -1;
+  }
+  cursor_ = cursor;
+
+  int copied = 0;
+  for (int r = 0; r < rows; ++r) {
+    ViewRow& row = rows_[static_cast<size_t>(r)];
+    const mux::RemoteScreen::Line& line = s.lines[static_cast<size_t>(r)];
+    if (!all_dirty_ && row.stable == line.stable_row && row.version == line.version) continue;
+    row.cells.resize(static_cast<size_t>(cols_));
+    row.clusters.clear();
+    uint32_t last_style = ~0u;
+    render::GridCell resolved;
+    for (int c = 0; c < cols_; ++c) {
+      const mux::RemoteScreen::Cell cell = c < static_cast<int>(line.cells.size())
+                                               ? line.cells[static_cast<size_t>(c)]
+                                               : mux::RemoteScreen::Cell{};
+      if (cell.style != last_style) {
+        resolve(nullptr, s.style(cell.style), resolved, false);
+        last_style = cell.style;
+      }
+      render::GridCell& g = row.cells[static_cast<size_t>(c)];
+      g = resolved;
+      g.cp = cell.cp;
+      g.width = cell.width;
+      g.cluster = 0;
+      if (cell.cluster > 0 && cell.cluster <= line.clusters.size()) {
+        row.clusters.push_back(line.clusters[cell.cluster - 1]);
+        g.cluster = static_cast<uint32_t>(row.clusters.size());
+      }
+    }
+    row.stable = line.stable_row;
+    row.version = line.version;
+    row.changed = true;
+    ++copied;
+  }
+  draw_block_cursor(block_row, remote_palette_[vt::kPaletteCursor] | kOpaque);
   all_dirty_ = false;
   return copied;
 }

@@ -12,12 +12,14 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base/units.hpp"
+#include "mux/remote_screen.hpp"
 #include "render/grid_renderer.hpp"
 #include "vt/terminal.hpp"
 
@@ -72,6 +74,18 @@ class TerminalView {
   // Phase one, under the pane lock. Returns the number of rows copied.
   int snapshot(const vt::Terminal& terminal, const SelectionQuery* selection, bool focused,
                bool cursor_blink_on);
+  // Phase one for a remote pane: the latest screen its mux client published (immutable,
+  // so no lock). Rows are copied when their (stable row, version) changed; colours come
+  // from the configured palette (set_remote_palette). Remote panes show their live
+  // screen only (no scrolling back here yet). Returns the number of rows copied.
+  int snapshot_remote(const mux::RemoteScreen& screen, bool focused, bool cursor_blink_on);
+  // The palette remote panes are drawn with: 0..255, then foreground, background, cursor.
+  void set_remote_palette(const std::array<uint32_t, vt::kPaletteSize>& palette) {
+    if (palette == remote_palette_) return;
+    remote_palette_ = palette;
+    invalidate();
+  }
+
   // Phase two, outside the lock: the changed rows go to the renderer at the pane's place
   // in the window's grid. Returns the number of rows handed over.
   int apply(render::GridRenderer& renderer, int first_row = 0, int first_col = 0);
@@ -124,9 +138,12 @@ class TerminalView {
                        const SelectionQuery* selection);
   void copy_history_row(const vt::Terminal& t, const vt::PackedLine& line, ViewRow& out,
                         StableRow stable, const SelectionQuery* selection);
-  void resolve(const vt::Terminal& t, const vt::Style& style, render::GridCell& cell,
+  // t: the local terminal whose palette colours use; null for a remote pane (the
+  // configured palette, set_remote_palette).
+  void resolve(const vt::Terminal* t, const vt::Style& style, render::GridCell& cell,
                bool selected) const;
-  uint32_t color_of(const vt::Terminal& t, vt::Color c, bool foreground) const;
+  uint32_t color_of(const vt::Terminal* t, vt::Color c, bool foreground) const;
+  uint32_t palette(const vt::Terminal* t, int index) const;
 
   ColorScheme colors_;
   std::vector<ViewRow> rows_;
@@ -142,6 +159,9 @@ class TerminalView {
   uint32_t background_ = 0;
   uint32_t hover_link_ = 0;
   uint32_t dim_ = 0;  // in 1/256ths
+  std::array<uint32_t, vt::kPaletteSize> remote_palette_{};
+  // Applies the block cursor to its row when that row was copied this time.
+  void draw_block_cursor(int block_row, uint32_t cursor_color);
   std::u32string preedit_;
 };
 
