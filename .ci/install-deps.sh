@@ -21,7 +21,7 @@ test_pkgs=(
   sway grim wtype foot wl-clipboard
   clang libclang-rt-14-dev clang-format
   procps util-linux psmisc
-  fonts-noto-color-emoji fonts-wqy-microhei
+  fonts-noto-color-emoji fonts-wqy-microhei fonts-firacode
 )
 # foot is already a test dependency.
 bench_pkgs=(alacritty kitty)
