@@ -6,17 +6,20 @@
 #include FT_FREETYPE_H
 #include FT_SYNTHESIS_H
 #include FT_TRUETYPE_TABLES_H
+#include FT_TRUETYPE_TAGS_H
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "base/log.hpp"
 #include "render/font/box_drawing.hpp"
+#include "render/font/gsub.hpp"
 #include "vt/unicode/unicode.hpp"
 
 namespace cadence::render::font {
@@ -77,6 +80,21 @@ bool draws_nothing_alone(char32_t cp) {
 }
 
 enum class Presentation : uint8_t { any, color, text };
+
+// Features that act on a run of glyphs (ligatures, contextual and positional forms,
+// fractions) or position glyphs: without a shaper they cannot apply, and the
+// context-free lookups some of them contain are meant only for certain neighbours
+// (`frac` would turn every digit into a numerator).
+bool needs_shaping(uint32_t tag) {
+  constexpr uint32_t kTags[] = {
+      feature_tag("liga"), feature_tag("clig"), feature_tag("dlig"), feature_tag("hlig"),
+      feature_tag("rlig"), feature_tag("calt"), feature_tag("rclt"), feature_tag("ccmp"),
+      feature_tag("init"), feature_tag("medi"), feature_tag("fina"), feature_tag("isol"),
+      feature_tag("kern"), feature_tag("mark"), feature_tag("mkmk"), feature_tag("curs"),
+      feature_tag("dist"), feature_tag("frac"), feature_tag("afrc"),
+  };
+  return std::find(std::begin(kTags), std::end(kTags), tag) != std::end(kTags);
+}
 
 // One glyph rendered and placed in cell coordinates (y down from the cell top).
 struct Layer {
@@ -183,9 +201,10 @@ Result<FontSpec> parse_font_spec(std::string_view text) {
 // One opened font file (or one face of a collection), set to the FontSet's pixel size.
 struct Face {
   FT_Face ft = nullptr;
-  bool color = false;   // has colour glyphs: loaded with FT_LOAD_COLOR
-  bool bold = false;    // the face itself is bold, so synthetic bold would double it
-  bool italic = false;  // likewise italic or oblique
+  bool color = false;           // has colour glyphs: loaded with FT_LOAD_COLOR
+  bool bold = false;            // the face itself is bold, so synthetic bold would double it
+  bool italic = false;          // likewise italic or oblique
+  GlyphSubstitutions features;  // this face's own, from its GSUB
 
   Face() = default;
   Face(const Face&) = delete;
@@ -195,6 +214,14 @@ struct Face {
   }
 
   bool has(char32_t cp) const { return FT_Get_Char_Index(ft, cp) != 0; }
+  // The glyph to draw for cp: its default one with the features applied; 0 if none.
+  // *substituted (if given) says whether a feature changed it.
+  FT_UInt glyph(char32_t cp, bool* substituted = nullptr) const {
+    const FT_UInt index = FT_Get_Char_Index(ft, cp);
+    const FT_UInt out = index == 0 || features.empty() ? index : features.apply(index);
+    if (substituted != nullptr) *substituted = out != index;
+    return out;
+  }
 };
 
 // A face for one style, with what must be synthesised because the family lacks it.
@@ -214,6 +241,7 @@ class FontSet::Impl {
   Result<void> init(const FontSpec& spec, double scale);
 
   GlyphBitmap rasterize(std::u32string_view cluster, FaceStyle style, int cells);
+  uint32_t glyph_index(char32_t cp, FaceStyle style);
 
   Metrics metrics_;
   std::string family_;
@@ -223,6 +251,7 @@ class FontSet::Impl {
  private:
   Result<StyledFace> match_style(const std::string& family, FaceStyle style);
   Face* open_face(const std::string& file, int index);
+  void load_features(Face& face, const std::string& name);
   Face* fallback_face(char32_t cp, Presentation presentation);
   StyledFace face_for(char32_t cp, FaceStyle style, Presentation presentation);
   void compute_metrics(const Face& face);
@@ -239,6 +268,10 @@ class FontSet::Impl {
   StyledFace styles_[4];
   // Code point (plus presentation in bits 21-22) -> face that has it, nullptr for none.
   std::unordered_map<uint32_t, Face*> fallback_;
+  // The features left on that a face can apply by itself; tags already told to need
+  // shaping, so each is said once.
+  std::vector<FontFeature> features_;
+  std::set<uint32_t> told_needs_shaping_;
 };
 
 Result<void> FontSet::Impl::init(const FontSpec& spec, double scale) {
@@ -249,6 +282,14 @@ Result<void> FontSet::Impl::init(const FontSpec& spec, double scale) {
   }
   if (FcInit() != FcTrue) return make_error("fontconfig failed to initialise");
   pixel_size_ = spec.size_pt * kLogicalDpi / 72.0 * scale;
+  for (const FontFeature& f : enabled_features(spec.features)) {
+    if (!needs_shaping(f.tag)) {
+      features_.push_back(f);
+    } else if (told_needs_shaping_.insert(f.tag).second) {
+      LOG_INFO(kLog, "font feature '", to_string(f),
+               "' needs text shaping, which cadence does not do: it has no effect");
+    }
+  }
 
   for (FaceStyle style :
        {FaceStyle::regular, FaceStyle::bold, FaceStyle::italic, FaceStyle::bold_italic}) {
@@ -342,9 +383,53 @@ Face* FontSet::Impl::open_face(const std::string& file, int index) {
   }
   ++stats_.faces_loaded;
   LOG_DEBUG(kLog, "opened ", file, "#", index, face->color ? " (colour)" : "");
+  if (!features_.empty()) load_features(*face, log::concat(file, "#", index));
   Face* raw = face.get();
   faces_.emplace(key, std::move(face));
   return raw;
+}
+
+void FontSet::Impl::load_features(Face& face, const std::string& name) {
+  std::vector<uint8_t> table;
+  FT_ULong length = 0;
+  // No GSUB (or not an SFNT font) is an empty table: every feature is simply absent.
+  if (FT_Load_Sfnt_Table(face.ft, TTAG_GSUB, 0, nullptr, &length) == 0 && length > 0) {
+    table.resize(length);
+    if (FT_Load_Sfnt_Table(face.ft, TTAG_GSUB, 0, table.data(), &length) != 0) table.clear();
+  }
+  std::vector<FeatureResult> results;
+  face.features = GlyphSubstitutions::build(table, static_cast<uint32_t>(face.ft->num_glyphs),
+                                            features_, &results);
+
+  std::string broken;
+  for (const FeatureResult& r : results) {
+    const std::string tag = to_string(r.feature);
+    switch (r.status) {
+      case FeatureStatus::applied:
+        LOG_DEBUG(kLog, name, ": feature '", tag, "' applies ", r.lookups, " lookup(s)",
+                  r.skipped_lookups > 0
+                      ? log::concat(", skips ", r.skipped_lookups, " that need shaping")
+                      : "");
+        break;
+      case FeatureStatus::absent:
+        LOG_DEBUG(kLog, name, ": feature '", tag, "' ignored: ", r.problem);
+        break;
+      case FeatureStatus::needs_shaping:
+        if (told_needs_shaping_.insert(r.feature.tag).second) {
+          LOG_INFO(kLog, "font feature '", tag, "' of ", name,
+                   " is made of ligature or contextual substitutions, which need text "
+                   "shaping, which cadence does not do: it has no effect");
+        }
+        break;
+      case FeatureStatus::malformed:
+      case FeatureStatus::over_limit:
+        broken += log::concat(broken.empty() ? "" : "; ", "'", tag, "': ", r.problem);
+        break;
+    }
+  }
+  if (!broken.empty()) {
+    LOG_WARN(kLog, "font features of ", name, " ignored, its GSUB table is unusable: ", broken);
+  }
 }
 
 void FontSet::Impl::compute_metrics(const Face& face) {
@@ -478,7 +563,9 @@ StyledFace FontSet::Impl::face_for(char32_t cp, FaceStyle style, Presentation pr
 bool FontSet::Impl::render_text(const StyledFace& sf, char32_t cp, int box_width, double pen_x,
                                 Layer& out, double* advance) {
   FT_Face ft = sf.face->ft;
-  const FT_UInt index = FT_Get_Char_Index(ft, cp);
+  bool substituted = false;
+  const FT_UInt index = sf.face->glyph(cp, &substituted);
+  if (substituted) ++stats_.glyphs_substituted;
   const FT_Int32 flags = FT_LOAD_DEFAULT | FT_LOAD_TARGET_LIGHT;
   if (index == 0 || FT_Load_Glyph(ft, index, flags) != 0) return false;
   FT_GlyphSlot slot = ft->glyph;
@@ -515,7 +602,9 @@ bool FontSet::Impl::render_text(const StyledFace& sf, char32_t cp, int box_width
 
 bool FontSet::Impl::render_color(Face& face, char32_t cp, int box_width, Layer& out) {
   FT_Face ft = face.ft;
-  const FT_UInt index = FT_Get_Char_Index(ft, cp);
+  bool substituted = false;
+  const FT_UInt index = face.glyph(cp, &substituted);
+  if (substituted) ++stats_.glyphs_substituted;
   if (index == 0 || FT_Load_Glyph(ft, index, FT_LOAD_DEFAULT | FT_LOAD_COLOR) != 0) return false;
   FT_GlyphSlot slot = ft->glyph;
   if (slot->format != FT_GLYPH_FORMAT_BITMAP && FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL) != 0)
@@ -664,6 +753,11 @@ GlyphBitmap FontSet::Impl::rasterize(std::u32string_view cluster, FaceStyle styl
   return g;
 }
 
+uint32_t FontSet::Impl::glyph_index(char32_t cp, FaceStyle style) {
+  const StyledFace sf = face_for(cp, style, Presentation::any);
+  return sf.face == nullptr ? 0 : sf.face->glyph(cp);
+}
+
 FontSet::FontSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 FontSet::~FontSet() = default;
 
@@ -680,6 +774,10 @@ const FontStats& FontSet::stats() const { return impl_->stats_; }
 
 GlyphBitmap FontSet::rasterize(std::u32string_view cluster, FaceStyle style, int cells) {
   return impl_->rasterize(cluster, style, cells);
+}
+
+uint32_t FontSet::glyph_index(char32_t cp, FaceStyle style) {
+  return impl_->glyph_index(cp, style);
 }
 
 }  // namespace cadence::render::font

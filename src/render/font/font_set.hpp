@@ -22,6 +22,15 @@
 // - Box drawing, blocks and Powerline arrows are drawn (box_drawing.hpp), never taken
 //   from a font.
 // - A code point no font has draws a hollow box, so missing glyphs are visible.
+// - Font features (FontSpec::features) pick glyph variants: each face, fallbacks
+//   included, reads its own GSUB when it is opened (gsub.hpp), and its substitutions
+//   run on the glyph index at rasterization, so a feature costs nothing per frame. The
+//   cell size is still measured on the default '0', so no feature can change the grid.
+//   Features that only work on runs of text (ligatures, contextual alternates, kerning,
+//   positional forms) are not looked up at all: applying the context-free parts of
+//   them would draw glyphs meant only for certain neighbours. Asking for one logs,
+//   once per FontSet, that cadence does not shape text; a malformed GSUB logs one
+//   warning per face and draws that face's default glyphs.
 // - Faces are opened once per file and index and kept; fallback answers (including "no
 //   font has it") are cached per code point. FontSet caches no bitmaps: the glyph atlas
 //   above it does, keyed by what it asked for.
@@ -33,8 +42,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
+#include "render/font/font_feature.hpp"
 #include "render/font/glyph_bitmap.hpp"
 
 namespace cadence::render::font {
@@ -42,10 +53,13 @@ namespace cadence::render::font {
 struct FontSpec {
   std::string family = "monospace";
   double size_pt = 11.0;
+  // As the configuration lists them (parse_font_features()); later entries for a tag
+  // override earlier ones, and only those left on do anything.
+  std::vector<FontFeature> features;
 };
 
 // "FAMILY:SIZE", "FAMILY" or ":SIZE", e.g. "DejaVu Sans Mono:12". The size is in points
-// (0 < size <= 200); a missing part keeps FontSpec's default.
+// (0 < size <= 200); a missing part keeps FontSpec's default. No features.
 Result<FontSpec> parse_font_spec(std::string_view text);
 
 enum class FaceStyle : uint8_t { regular, bold, italic, bold_italic };
@@ -54,6 +68,7 @@ struct FontStats {
   int faces_loaded = 0;           // distinct font files (and indices) opened
   uint64_t fallback_lookups = 0;  // code points the primary face lacked, asked of fontconfig
   uint64_t fallback_cache_hits = 0;
+  uint64_t glyphs_substituted = 0;  // glyphs rasterized as a font feature's variant
 };
 
 class FontSet {
@@ -75,6 +90,11 @@ class FontSet {
   // Rasterizes one grapheme cluster (its code points) drawn across `cells` cells (1 or
   // 2) in the given style. Never fails: what cannot be drawn becomes a hollow box.
   GlyphBitmap rasterize(std::u32string_view cluster, FaceStyle style, int cells);
+
+  // The glyph rasterize() draws for one code point in a style: the index in the face
+  // that has it, after that face's features; 0 when no face has it. (Which face that is
+  // is not said; procedural glyphs and colour presentation are not considered.)
+  uint32_t glyph_index(char32_t cp, FaceStyle style);
 
   const FontStats& stats() const;
 
