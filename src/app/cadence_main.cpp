@@ -268,6 +268,10 @@ void apply_config(Options& options) {
     w.font.family = c.font;
     w.font.size_pt = c.font_size;
   }
+  // Checked when the file loaded; a file that did not load has none.
+  if (auto features = render::font::parse_font_features(c.font_features); features) {
+    w.font.features = std::move(features.value());
+  }
   if (options.scrollback.empty()) w.scrollback_lines = c.scrollback_lines;
   w.default_command = c.default_prog;
   if (w.command.empty()) w.command = c.default_prog;

@@ -9,6 +9,8 @@
 // the file has run.
 #include "config/config.hpp"
 
+#include "render/font/font_feature.hpp"
+
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -420,8 +422,8 @@ constexpr Option kOptions[] = {
      [](lua_State* L, int i, Config& c) {
        c.font_features = string_list(L, i);
        for (const std::string& f : c.font_features) {
-         if (f.empty() || f.find_first_of(" \t") != std::string::npos) {
-           return "font_features: '" + f + "' is not a feature such as 'calt=0' or 'ss01'";
+         if (auto r = render::font::parse_font_feature(f); !r) {
+           return "font_features: " + r.error().message;
          }
        }
        return std::string();

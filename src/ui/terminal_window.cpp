@@ -426,11 +426,20 @@ void TerminalWindow::apply_config(const config::Config& c) {
   update_blink_timer();
   bool relayout = c.window_padding != config_.padding;
   config_.padding = c.window_padding;
-  if (!config_.font_from_command_line &&
-      (c.font != config_.font.family || c.font_size != config_.font.size_pt)) {
-    config_.font.family = c.font;
-    config_.font.size_pt = c.font_size;
-    font_pt_ = c.font_size;
+  std::vector<render::font::FontFeature> features;
+  if (auto parsed = render::font::parse_font_features(c.font_features); parsed) {
+    features = std::move(parsed.value());
+  }
+  const bool features_changed = features != config_.font.features;
+  if (features_changed ||
+      (!config_.font_from_command_line &&
+       (c.font != config_.font.family || c.font_size != config_.font.size_pt))) {
+    config_.font.features = std::move(features);
+    if (!config_.font_from_command_line) {
+      config_.font.family = c.font;
+      config_.font.size_pt = c.font_size;
+      font_pt_ = c.font_size;
+    }
     if (Result<void> r = load_fonts(); !r) {
       show_message("cadence: font " + c.font + ": " + r.error().message);
     }

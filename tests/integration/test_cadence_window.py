@@ -42,6 +42,8 @@ Each check starts cadence under a real sway with a real shell on a real pty:
   - frame log: --frame-log writes one JSON record per frame, and the frames painted while
     the window was hidden (no frame callbacks) are stalls attributed to the compositor;
   - key repeat: a key held for a second repeats at the compositor's rate;
+  - font features: Fira Code with font_features = { 'zero' } draws another 0 than
+    without, and 'zero=0' the default one;
   - seats: a seat the compositor adds while cadence runs is bound (hot-plug);
   - bell: a bell in an unfocused window marks it urgent (xdg-activation);
   - configuration: --config FILE sets the colours, font size and program; a broken file
@@ -736,6 +738,42 @@ def check_config(comp, cadence, work):
     return "colours, font size and program from --config; a broken file is reported in the window"
 
 
+def check_font_features(comp, cadence, work):
+    """font_features picks glyph variants: Fira Code's slashed zero ('zero')."""
+    def zero_ink(name, features):
+        config = os.path.join(work, f"{name}.lua")
+        with open(config, "w") as f:
+            f.write("local c = require('cadence').config_builder()\n"
+                    "c.font = 'Fira Code'\nc.font_size = 20\n"
+                    f"c.font_features = {{ {features} }}\nreturn c\n")
+        term = Cadence(comp, cadence, work, name,
+                       ["sh", "-c", "printf '\\033[2J\\033[H0'; sleep 60"],
+                       extra=("--config", config, "--font", "Fira Code:20"))
+        try:
+            s = wait_for(lambda: (lambda st: st if st["bytes_parsed"] > 0 and st["paints"] > 0
+                                  else None)(term.stats()), 20)
+            expect(s is not None, f"{name}: nothing drawn")
+            time.sleep(0.3)
+            if os.path.exists(term.png_path):
+                os.unlink(term.png_path)
+            os.kill(term.proc.pid, signal.SIGUSR1)
+            expect(wait_for(lambda: os.path.exists(term.png_path), 10), f"{name}: no PNG")
+            img = read_png(term.png_path)
+            cw, ch, ox, oy = s["cell_width"], s["cell_height"], s["origin_x"], s["origin_y"]
+            # The cell's pixels, as a tuple: the glyph's shape (cursor is one cell right).
+            return tuple(img.pixel(ox + x, oy + y) for y in range(ch) for x in range(cw))
+        finally:
+            term.close()
+
+    plain = zero_ink("zero-plain", "")
+    slashed = zero_ink("zero-slashed", "'zero'")
+    plain_again = zero_ink("zero-off", "'zero=0'")
+    expect(plain != slashed, "'zero' drew the same 0 as no features")
+    expect(plain == plain_again, "'zero=0' did not draw the default 0")
+    differ = sum(1 for a, b in zip(plain, slashed) if a != b)
+    return f"the slashed zero differs from the default in {differ} pixels"
+
+
 def check_config_reload(comp, cadence, work):
     path = os.path.join(work, "live.lua")
 
@@ -1062,7 +1100,8 @@ def main():
                               check_watchdog, check_scale, check_synchronized_output,
                               check_hyperlink_hover, check_client_side_decorations,
                               check_selection, check_mouse_reporting, check_input_method,
-                              check_config, check_config_reload, check_frame_log,
+                              check_config, check_font_features, check_config_reload,
+                              check_frame_log,
                               check_key_repeat, check_seat_hotplug,
                               check_bell_urgency,
                               check_attributes, check_middle_click_and_wheel,
