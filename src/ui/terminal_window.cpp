@@ -30,8 +30,12 @@ const log::Tag kLog{"ui"};
 TerminalWindow::~TerminalWindow() {
   write_stats();
   if (frame_log_file_) std::fclose(frame_log_file_);
+  // The client's network thread pokes waker_: it stops first.
+  client_.reset();
   if (io_) {
-    for (auto& [id, pane] : panes_) io_->remove(pane->pty.get());
+    for (auto& [id, pane] : panes_) {
+      if (pane->pty) io_->remove(pane->pty.get());
+    }
   }
   io_.reset();
   panes_.clear();
@@ -137,21 +141,26 @@ Result<void> TerminalWindow::init() {
   auto io = pty::IoThread::start(*waker_);
   if (!io) return io.error();
   io_ = std::move(io.value());
-  auto first = spawn_pane(config_.command, 24, 80, {});
-  if (!first) return first.error();
-  Pane& pane = *first.value();
-  if (!config_.startup_message.empty()) {
-    std::string text;
-    for (char ch : config_.startup_message) {
-      if (ch == '\n') text += '\r';
-      text += ch;
+  if (!config_.connect_socket.empty()) {
+    // Attached to a mux server: the panes come from it (sync_remote, once it answers).
+    if (Result<void> r = connect_remote(); !r) return r;
+  } else {
+    auto first = spawn_pane(config_.command, 24, 80, {});
+    if (!first) return first.error();
+    Pane& pane = *first.value();
+    if (!config_.startup_message.empty()) {
+      std::string text;
+      for (char ch : config_.startup_message) {
+        if (ch == '\n') text += '\r';
+        text += ch;
+      }
+      std::lock_guard<std::mutex> guard(pane.pty->mutex());
+      pane.pty->terminal().feed("\x1b[1;31m" + text + "\x1b[0m\r\n");
     }
-    std::lock_guard<std::mutex> guard(pane.pty->mutex());
-    pane.pty->terminal().feed("\x1b[1;31m" + text + "\x1b[0m\r\n");
+    io_->add(pane.pty.get());
+    tabs_.add(next_id_++, pane.id);
+    panes_.emplace(pane.id, std::move(first.value()));
   }
-  io_->add(pane.pty.get());
-  tabs_.add(next_id_++, pane.id);
-  panes_.emplace(pane.id, std::move(first.value()));
   title_ = config_.title;
   csd_ = config_.client_side_decorations || window_->client_side_decorations();
   if (!config_.config_path.empty()) {
@@ -330,10 +339,12 @@ void TerminalWindow::on_blink() {
 void TerminalWindow::update_blink_timer() {
   bool want = false;
   Pane* pane = active_pane();
-  if (config_.cursor_blink && focused_ && pane) {
+  if (config_.cursor_blink && focused_ && pane && pane->pty) {
     std::lock_guard<std::mutex> guard(pane->pty->mutex());
     const vt::Terminal& t = pane->pty->terminal();
     want = t.cursor_blinking() || t.modes().cursor_blink;
+  } else if (config_.cursor_blink && focused_ && pane && pane->screen) {
+    want = pane->screen->cursor.blinking;
   }
   if (want) {
     itimerspec spec{};
@@ -366,7 +377,7 @@ void TerminalWindow::show_message(const std::string& text) {
     if (ch == '\n') lines += '\r';
     lines += ch;
   }
-  if (Pane* pane = active_pane()) {
+  if (Pane* pane = active_pane(); pane && pane->pty) {
     std::lock_guard<std::mutex> guard(pane->pty->mutex());
     pane->pty->terminal().feed("\r\n\x1b[1;31m" + lines + "\x1b[0m\r\n");
   }
@@ -481,13 +492,16 @@ void TerminalWindow::poll_panes() {
   for (auto& [id, pane] : panes_) ids.push_back(id);
   for (mux::PaneId id : ids) {
     if (closing_) return;
-    if (Pane* pane = find_pane(id)) poll_pane(*pane);
+    Pane* pane = find_pane(id);
+    if (pane && pane->pty) poll_pane(*pane);
   }
+  if (client_) sync_remote();
   if (closing_) return;
   maybe_paint();
   // Idle again (no callback to wait for, nothing held): the next output must wake us.
   if (!window_->frame_pending()) {
     for (auto& [id, pane] : panes_) {
+      if (!pane->pty) continue;
       pane->pty->want_wake(true);
       const uint64_t later = pane->pty->dirty_since_ns();
       if (pane->pty->take_dirty() && pane->visible) {
@@ -563,6 +577,17 @@ void TerminalWindow::paint() {
   int copied = 0;
   for (auto& [id, pane] : panes_) {
     if (!pane->visible) continue;
+    pane->view.set_dim(pane.get() == active ? 0.0 : config_.file.inactive_pane_dim);
+    if (!pane->pty) {
+      // A remote pane: the latest screen its client published; no lock, no wait.
+      pane->screen = client_ ? client_->screen(pane->remote) : nullptr;
+      if (pane->screen) {
+        copied +=
+            pane->view.snapshot_remote(*pane->screen, focused_ && pane.get() == active, blink_on_);
+        pane->screen_drawn = pane->screen->version;
+      }
+      continue;
+    }
     std::lock_guard<std::mutex> guard(pane->pty->mutex());
     vt::Terminal& t = pane->pty->terminal();
     // DEC mode 2026: the program is drawing a frame of its own; its pane keeps showing
@@ -582,7 +607,6 @@ void TerminalWindow::paint() {
     } else {
       pane->sync_started_ns = 0;
     }
-    pane->view.set_dim(pane.get() == active ? 0.0 : config_.file.inactive_pane_dim);
     const SelectionQuery* selection = selection_pane_ == id ? this : nullptr;
     copied += pane->view.snapshot(t, selection, focused_ && pane.get() == active, blink_on_);
   }
@@ -691,7 +715,9 @@ void TerminalWindow::paint() {
 
   window_->request_frame_callback();
   // Until that callback, output needs no wake-up: the callback looks at the panes anyway.
-  for (auto& [id, pane] : panes_) pane->pty->want_wake(false);
+  for (auto& [id, pane] : panes_) {
+    if (pane->pty) pane->pty->want_wake(false);
+  }
   window_->request_presentation_feedback(++frame_id_);
   window_->prepare_commit();
   arm_timer(watchdog_fd_, config_.watchdog_ms);
@@ -709,17 +735,21 @@ void TerminalWindow::paint() {
   if (!pending_keys_.empty()) {
     std::erase_if(pending_keys_, [&](const PendingKey& k) {
       const Pane* pane = find_pane(k.pane);
-      if (!pane || pane->pty->bytes_parsed() <= k.bytes_parsed) return false;
+      if (!pane || pane->bytes_parsed() <= k.bytes_parsed) return false;
       stats_.key_to_commit_us.push_back((t1 - k.received_ns) / 1000);
       return true;
     });
+  }
+  if (client_) {
+    note_remote_waits(t1);
+    client_->presented();  // credit: the server may send the next deltas
   }
   record_frame(t0, t1, copied, parsed);
 }
 
 uint64_t TerminalWindow::bytes_parsed_total() const {
   uint64_t total = 0;
-  for (const auto& [id, pane] : panes_) total += pane->pty->bytes_parsed();
+  for (const auto& [id, pane] : panes_) total += pane->bytes_parsed();
   return total;
 }
 

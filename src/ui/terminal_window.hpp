@@ -39,6 +39,8 @@ struct WindowConfig {
   ColorScheme colors;
   std::array<std::optional<uint32_t>, 16> palette;  // 0xRRGGBB; unset: xterm's colours
   std::string term = "xterm-256color";
+  // A mux server's socket to attach to (`cadence connect`); empty: local panes.
+  std::string connect_socket;
   // The configuration file as loaded (or the defaults): key bindings, the tab bar's
   // options, callbacks. The fields above are what the command line may override.
   config::Config file;

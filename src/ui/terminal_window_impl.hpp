@@ -39,6 +39,7 @@
 #include "config/config_watcher.hpp"
 #include "framelog/frame_log.hpp"
 #include "framelog/test_hooks.hpp"
+#include "mux/client.hpp"
 #include "mux/tab_set.hpp"
 #include "pty/io_thread.hpp"
 #include "pty/pty_pane.hpp"
@@ -101,10 +102,15 @@ struct FrameStats {
   std::vector<uint64_t> key_to_commit_us;
 };
 
-// One pane of the window: its program, what it shows and where.
+// One pane of the window: its program, what it shows and where. A local pane has a pty;
+// a remote one lives in a mux server and shows the screens its client publishes.
 struct Pane {
   mux::PaneId id = 0;
-  std::unique_ptr<pty::PtyPane> pty;
+  std::unique_ptr<pty::PtyPane> pty;  // null for a remote pane
+  mux::RemotePaneId remote = 0;
+  mux::MuxClient* client = nullptr;
+  std::shared_ptr<const mux::RemoteScreen> screen;  // taken at the frame's start
+  uint64_t screen_drawn = 0;                        // the screen version last copied
   TerminalView view;
   std::string title;  // from the program (OSC 0/2)
   mux::Rect rect;     // in the window's grid of cells
@@ -113,6 +119,16 @@ struct Pane {
   uint64_t sync_started_ns = 0;  // since when the program holds its output (DEC 2026)
 
   explicit Pane(const ColorScheme& colors) : view(colors) {}
+
+  bool local() const { return pty != nullptr; }
+  // Bytes for the program, wherever it runs.
+  void write(std::string_view bytes);
+  // The terminal state input encoding needs, from the local terminal (under its lock)
+  // or the remote screen's mode bits.
+  KeyModes key_modes();
+  bool bracketed_paste();
+  bool focus_reports();
+  uint64_t bytes_parsed() const { return pty ? pty->bytes_parsed() : 0; }
 };
 
 class TerminalWindow final : public wayland::WindowListener,
@@ -228,6 +244,16 @@ class TerminalWindow final : public wayland::WindowListener,
   // The configured default colours and palette, into a pane's terminal.
   void apply_terminal_colors(Pane& pane);
   void forget_pane(mux::PaneId id);
+  // ---- remote panes (terminal_window_remote.cpp)
+  Result<void> connect_remote();
+  // Follows the server's tabs and panes: new ones appear, gone ones close.
+  void sync_remote();
+  Pane* remote_pane(mux::RemotePaneId id);
+  // Pointer events over a remote pane: reported to the server when its program tracks
+  // the mouse (the server encodes them for the program's modes).
+  void remote_pointer(Pane& pane, const wayland::PointerInput& p, int col, int row);
+  // The frame log's remote fields: what the visible remote panes waited for.
+  void note_remote_waits(uint64_t now);
   void clear_selection();
   void focus_pane(Pane& pane);
   // A press on the tab bar: activates the tab under it, or opens one (the + button).
@@ -278,6 +304,12 @@ class TerminalWindow final : public wayland::WindowListener,
   int tab_bar_hover_ = -1;  // the column under the pointer on the tab bar, or -1
   int tab_bar_drawn_hover_ = -1;
   int exit_status_ = 0;
+  // Attached to a mux server (cadence connect): its panes are remote, and the window's
+  // tabs follow the server's.
+  std::unique_ptr<mux::MuxClient> client_;
+  uint64_t topology_seen_ = 0;
+  bool remote_spawned_ = false;              // asked an empty server for a first tab
+  uint64_t remote_tab_versions_ = 0;         // tab versions handed out across rebuilds
   std::vector<config::Action> lua_actions_;  // asked for by a callback, run after it
   int status_fd_ = -1;                       // update-status, armed only with a handler
   bool status_armed_ = false;

@@ -23,7 +23,7 @@ std::pair<int, int> TerminalWindow::cell_at(double x, double y) const {
 void TerminalWindow::send_to_program(std::string_view bytes) {
   Pane* pane = active_pane();
   if (bytes.empty() || !pane || pane->exited) return;
-  pane->pty->write(bytes);
+  pane->write(bytes);
   if (pane->view.scroll_offset() != 0) {
     pane->view.scroll_to_bottom();
     mark_dirty();
@@ -45,7 +45,7 @@ void TerminalWindow::change_font_size(double delta_pt, bool reset) {
 
 void TerminalWindow::copy_selection(wayland::SelectionKind kind) {
   Pane* pane = find_pane(selection_pane_);
-  if (!pane) return;
+  if (!pane || !pane->pty) return;
   std::string text;
   {
     std::lock_guard<std::mutex> guard(pane->pty->mutex());
@@ -58,11 +58,7 @@ void TerminalWindow::paste(wayland::SelectionKind kind) {
   clipboard_->paste(kind, [this](std::string text) {
     Pane* pane = active_pane();
     if (text.empty() || !pane || pane->exited) return;
-    bool bracketed = false;
-    {
-      std::lock_guard<std::mutex> guard(pane->pty->mutex());
-      bracketed = pane->pty->terminal().modes().bracketed_paste;
-    }
+    const bool bracketed = pane->bracketed_paste();
     send_to_program(prepare_paste(text, bracketed));
   });
 }
@@ -101,15 +97,11 @@ void TerminalWindow::on_key(const wayland::KeyInput& key) {
   e.action = key.action == wayland::KeyInput::Action::press    ? KeyAction::press
              : key.action == wayland::KeyInput::Action::repeat ? KeyAction::repeat
                                                                : KeyAction::release;
-  KeyModes modes;
-  {
-    std::lock_guard<std::mutex> guard(pane->pty->mutex());
-    modes = key_modes_from(pane->pty->terminal());
-  }
+  const KeyModes modes = pane->key_modes();
   std::string bytes = encode_key(e, modes);
   if (bytes.empty()) return;
   if (key.action != wayland::KeyInput::Action::release) {
-    pending_keys_.push_back({key.received_ns, pane->id, pane->pty->bytes_parsed()});
+    pending_keys_.push_back({key.received_ns, pane->id, pane->bytes_parsed()});
     if (pending_keys_.size() > 64) pending_keys_.erase(pending_keys_.begin());
   }
   if (selection_.active() && key.action == wayland::KeyInput::Action::press) {
@@ -131,7 +123,7 @@ void TerminalWindow::on_commit(const std::string& text) {
   Pane* pane = active_pane();
   if (!pane || !renderer_) return;  // input before the window is fully set up
   if (selection_.active()) clear_selection();
-  pending_keys_.push_back({monotonic_ns(), pane->id, pane->pty->bytes_parsed()});
+  pending_keys_.push_back({monotonic_ns(), pane->id, pane->bytes_parsed()});
   send_to_program(text);
 }
 
@@ -139,12 +131,7 @@ void TerminalWindow::on_keyboard_focus(bool focused) {
   Pane* pane = active_pane();
   if (!pane || !renderer_) return;  // input before the window is fully set up
   focused_ = focused;
-  bool report = false;
-  {
-    std::lock_guard<std::mutex> guard(pane->pty->mutex());
-    report = pane->pty->terminal().modes().focus_events;
-  }
-  if (report) send_to_program(encode_focus(focused));
+  if (pane->focus_reports()) send_to_program(encode_focus(focused));
   update_blink_timer();
   pane->view.invalidate();
   mark_dirty();
@@ -163,12 +150,7 @@ void TerminalWindow::focus_pane(Pane& pane) {
   if (before == &pane) return;
   auto report_focus = [this](Pane* p, bool in) {
     if (!p || p->exited || !focused_) return;
-    bool report = false;
-    {
-      std::lock_guard<std::mutex> guard(p->pty->mutex());
-      report = p->pty->terminal().modes().focus_events;
-    }
-    if (report) p->pty->write(encode_focus(in));
+    if (p->focus_reports()) p->write(encode_focus(in));
   };
   report_focus(before, false);
   tabs_.activate_pane(pane.id);
@@ -235,6 +217,10 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
       return;
     }
   }
+  if (!pane->pty) {
+    remote_pointer(*pane, p, col, row);
+    return;
+  }
   vt::Modes modes;
   bool alt_screen = false;
   StableRow stable(0);
@@ -250,9 +236,7 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
   }
   buttons_held_ = std::max(0, buttons_held_);
   // Reports and wheel scrolling go to the pane under the pointer, focused or not.
-  auto send = [pane](std::string_view bytes) {
-    if (!bytes.empty() && !pane->exited) pane->pty->write(bytes);
-  };
+  auto send = [pane](std::string_view bytes) { pane->write(bytes); };
 
   // Programs that track the mouse get it, unless Shift is held (then it selects).
   const bool shift = p.mods & wayland::modifier::shift;
@@ -411,7 +395,7 @@ bool TerminalWindow::decoration_pointer(const wayland::PointerInput& p) {
 
 void TerminalWindow::update_hover(Pane* pane, int col, int row) {
   uint32_t link = 0;
-  if (pane) {
+  if (pane && pane->pty) {
     std::lock_guard<std::mutex> guard(pane->pty->mutex());
     const vt::Terminal& t = pane->pty->terminal();
     const int screen_row = row - pane->view.scroll_offset();

@@ -72,6 +72,46 @@ uint32_t mix(uint32_t a, uint32_t b, int a_parts, int b_parts) {
 
 }  // namespace
 
+void Pane::write(std::string_view bytes) {
+  if (bytes.empty() || exited) return;
+  if (pty) {
+    pty->write(bytes);
+  } else if (client) {
+    client->write(remote, bytes);
+  }
+}
+
+KeyModes Pane::key_modes() {
+  if (pty) {
+    std::lock_guard<std::mutex> guard(pty->mutex());
+    return key_modes_from(pty->terminal());
+  }
+  const uint32_t m = screen ? screen->modes : 0;
+  KeyModes k;
+  k.cursor_keys_application = m & net::mode::cursor_keys;
+  k.keypad_application = m & net::mode::keypad;
+  k.backarrow_sends_backspace = m & net::mode::backarrow_key;
+  k.newline = m & net::mode::newline;
+  k.kitty_flags = static_cast<int>((m >> net::mode::kitty_shift) & 0xff);
+  return k;
+}
+
+bool Pane::bracketed_paste() {
+  if (pty) {
+    std::lock_guard<std::mutex> guard(pty->mutex());
+    return pty->terminal().modes().bracketed_paste;
+  }
+  return screen && (screen->modes & net::mode::bracketed_paste);
+}
+
+bool Pane::focus_reports() {
+  if (pty) {
+    std::lock_guard<std::mutex> guard(pty->mutex());
+    return pty->terminal().modes().focus_events;
+  }
+  return screen && (screen->modes & net::mode::focus_reports);
+}
+
 Pane* TerminalWindow::find_pane(mux::PaneId id) {
   auto it = panes_.find(id);
   return it == panes_.end() ? nullptr : it->second.get();
@@ -90,6 +130,20 @@ Pane* TerminalWindow::pane_at(int col, int row) {
 }
 
 void TerminalWindow::apply_terminal_colors(Pane& pane) {
+  if (!pane.pty) {
+    // A remote pane's program has its own terminal on the server; here only the colours
+    // its rows are drawn with are ours.
+    std::array<uint32_t, vt::kPaletteSize> palette{};
+    for (int i = 0; i < 256; ++i) {
+      const auto& custom = i < 16 ? config_.palette[static_cast<size_t>(i)] : std::nullopt;
+      palette[static_cast<size_t>(i)] = custom.value_or(vt::default_palette(i));
+    }
+    palette[vt::kPaletteForeground] = colors_.foreground & 0xffffff;
+    palette[vt::kPaletteBackground] = colors_.background & 0xffffff;
+    palette[vt::kPaletteCursor] = colors_.cursor & 0xffffff;
+    pane.view.set_remote_palette(palette);
+    return;
+  }
   std::lock_guard<std::mutex> guard(pane.pty->mutex());
   vt::Terminal& t = pane.pty->terminal();
   t.set_default_colors(colors_.foreground & 0xffffff, colors_.background & 0xffffff,
@@ -143,6 +197,7 @@ Result<std::unique_ptr<Pane>> TerminalWindow::spawn_pane(const std::vector<std::
 // The directory a new tab or split starts in: the active pane's.
 static std::string active_cwd(Pane* pane) {
   if (!pane) return {};
+  if (!pane->pty) return pane->screen ? path_from_osc7(pane->screen->cwd) : std::string();
   std::string reported;
   {
     std::lock_guard<std::mutex> guard(pane->pty->mutex());
@@ -155,6 +210,11 @@ static std::string active_cwd(Pane* pane) {
 
 void TerminalWindow::new_tab() {
   const mux::Rect area = pane_area();
+  if (client_) {
+    // The server opens it; the tab appears here with its next pane list.
+    client_->spawn(0, std::max(1, area.rows), std::max(1, area.cols), active_cwd(active_pane()));
+    return;
+  }
   auto pane = spawn_pane(config_.default_command, area.rows, area.cols, active_cwd(active_pane()));
   if (!pane) {
     LOG_WARN(kLog, "new tab: ", pane.error().message);
@@ -173,6 +233,13 @@ void TerminalWindow::new_tab() {
 void TerminalWindow::split(mux::SplitAxis axis) {
   Pane* from = active_pane();
   if (!from) return;
+  if (from->remote && client_) {
+    client_->split(
+        from->remote,
+        axis == mux::SplitAxis::horizontal ? net::SplitAxis::horizontal : net::SplitAxis::vertical,
+        500, active_cwd(from));
+    return;
+  }
   // Roughly the size it will get; relayout() sets the exact one before the program has
   // had time to draw much.
   const bool side = axis == mux::SplitAxis::horizontal;
@@ -203,9 +270,11 @@ void TerminalWindow::forget_pane(mux::PaneId id) {
   }
   if (hover_pane_ == id) hover_pane_ = 0;
   std::erase_if(pending_keys_, [id](const PendingKey& k) { return k.pane == id; });
-  if (pane->exited) exit_status_ = pane->pty->exit_status();
-  last_bytes_parsed_ -= std::min(last_bytes_parsed_, pane->pty->bytes_parsed());
-  io_->remove(pane->pty.get());
+  if (pane->pty) {
+    if (pane->exited) exit_status_ = pane->pty->exit_status();
+    last_bytes_parsed_ -= std::min(last_bytes_parsed_, pane->pty->bytes_parsed());
+    io_->remove(pane->pty.get());
+  }
   panes_.erase(id);
 }
 
@@ -272,7 +341,11 @@ void TerminalWindow::relayout() {
       if (resized && rect.rows > 0 && rect.cols > 0) {
         const pty::WindowSize size{rect.rows, rect.cols, rect.cols * m.cell_width,
                                    rect.rows * m.cell_height};
-        if (Result<void> r = pane->pty->resize(size); !r) {
+        if (!pane->pty) {
+          // At most one resize per pane in flight; the client keeps only the newest.
+          if (client_)
+            client_->resize(pane->remote, size.rows, size.cols, size.width_px, size.height_px);
+        } else if (Result<void> r = pane->pty->resize(size); !r) {
           LOG_WARN(kLog, "resizing pane ", pane->id, ": ", r.error().message);
         }
       }
@@ -420,7 +493,7 @@ void TerminalWindow::set_window_title() {
 
 void TerminalWindow::scroll_active(int lines) {
   Pane* pane = active_pane();
-  if (!pane) return;
+  if (!pane || !pane->pty) return;  // a remote pane shows its live screen only
   {
     std::lock_guard<std::mutex> guard(pane->pty->mutex());
     pane->view.scroll_by(pane->pty->terminal(), lines);
@@ -449,7 +522,16 @@ bool TerminalWindow::run_action(const config::Action& action) {
   switch (action.kind) {
     case ActionKind::nop: return true;
     case ActionKind::spawn_tab: new_tab(); return true;
-    case ActionKind::close_tab: close_tab(); return true;
+    case ActionKind::close_tab:
+      if (client_) {
+        // The server closes them; the tab goes with its next pane list.
+        for (mux::PaneId id : tabs_.active().layout.panes()) {
+          if (Pane* p = find_pane(id); p && p->remote) client_->close_pane(p->remote);
+        }
+        return true;
+      }
+      close_tab();
+      return true;
     case ActionKind::activate_tab:
       if (!tabs_.activate(action.n)) return true;
       changed_layout();
@@ -474,7 +556,11 @@ bool TerminalWindow::run_action(const config::Action& action) {
     case ActionKind::split_horizontal: split(mux::SplitAxis::horizontal); return true;
     case ActionKind::split_vertical: split(mux::SplitAxis::vertical); return true;
     case ActionKind::close_pane:
-      if (pane) close_pane(pane->id);
+      if (pane && pane->remote && client_) {
+        client_->close_pane(pane->remote);
+      } else if (pane) {
+        close_pane(pane->id);
+      }
       return true;
     case ActionKind::activate_pane_direction:
       if (tabs_.focus(direction(action.direction), pane_area())) {
