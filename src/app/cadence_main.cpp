@@ -92,6 +92,8 @@ constexpr OptionSpec kOptions[] = {
 void print_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: cadence [options] [-e COMMAND [ARGS...]]\n"
+               "       cadence connect DOMAIN [options]  (DOMAIN: unix, unix:SOCKET, or a\n"
+               "                                          unix_domains name)\n"
                "       cadence cli frame-log [options]   (see cadence cli --help)\n\noptions:\n");
   for (const OptionSpec& spec : kOptions) {
     std::string left = spec.short_name ? std::string("-") + spec.short_name + ", " : "    ";
@@ -290,9 +292,36 @@ void apply_config(Options& options) {
   w.file = std::move(c);
 }
 
+// The mux server's socket for `cadence connect DOMAIN`: "unix" is the default socket,
+// "unix:PATH" a socket of one's own, anything else a unix_domains entry by name.
+Result<std::string> domain_socket(std::string_view domain, const config::Config& c) {
+  auto default_socket = []() -> std::string {
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    const std::string dir = runtime && *runtime ? runtime : "/tmp";
+    return dir + "/cadence/mux.sock";
+  };
+  if (domain == "unix") return default_socket();
+  if (domain.starts_with("unix:") && domain.size() > 5) return std::string(domain.substr(5));
+  for (const config::UnixDomain& d : c.unix_domains) {
+    if (d.name == domain) return d.socket_path.empty() ? default_socket() : d.socket_path;
+  }
+  return make_error("unknown domain '" + std::string(domain) +
+                    "': use unix, unix:SOCKET or a name from unix_domains");
+}
+
 int run(int argc, char** argv) {
   log::configure_from_env();
   if (argc > 1 && std::string_view(argv[1]) == "cli") return run_cli(argc - 2, argv + 2);
+  std::string_view domain;
+  if (argc > 1 && std::string_view(argv[1]) == "connect") {
+    if (argc < 3 || argv[2][0] == '-') {
+      std::fprintf(stderr, "cadence: connect needs a domain (unix, unix:SOCKET or a name)\n");
+      return kExitUsage;
+    }
+    domain = argv[2];
+    argv += 2;
+    argc -= 2;
+  }
   Result<Options> options = parse_options(std::span<char*>(argv + 1, argc > 0 ? argc - 1 : 0));
   if (!options) {
     std::fprintf(stderr, "cadence: %s\n\n", options.error().message.c_str());
@@ -306,6 +335,14 @@ int run(int argc, char** argv) {
   if (options->version) return print_version();
   if (options->probe) return probe();
   apply_config(options.value());
+  if (!domain.empty()) {
+    Result<std::string> socket = domain_socket(domain, options->window.file);
+    if (!socket) {
+      std::fprintf(stderr, "cadence: %s\n", socket.error().message.c_str());
+      return kExitUsage;
+    }
+    options->window.connect_socket = socket.value();
+  }
   return ui::run_terminal_window(options->window);
 }
 
