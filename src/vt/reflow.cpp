@@ -5,8 +5,13 @@
 // - The first row on screen stays first: the screen keeps showing the text it showed,
 //   and the cursor keeps its place in its logical line.
 // - Rows that reflow does not change (one-row lines that fit the new width, the common
-//   case in a scrollback) are neither unpacked nor re-versioned, so a resize costs what
-//   actually changed and a remote client keeps every row it already has.
+//   case in a scrollback, and every row when only the height changes) are neither
+//   unpacked nor re-versioned, so a resize costs what actually changed and a remote
+//   client is sent only rows it does not have. A reflow moves stable rows (joined and
+//   split lines change the count above), so it bumps history_epoch(): a consumer keyed by
+//   stable row must then take the rows again, versions alone no longer identify them.
+// - The alternate screen is cut or padded and all its rows are re-versioned: its stable
+//   rows follow the primary screen's history, which the same resize may have moved.
 // - Shrinking the height drops blank rows below the cursor first, then moves rows from
 //   the top into the scrollback; growing it brings rows back from the scrollback.
 // - The alternate screen never reflows and never feeds the scrollback.
@@ -95,7 +100,9 @@ void Terminal::resize(int rows, int cols) {
   std::vector<bool> old_tabs = tabs_;
   reset_tabs();
   for (int c = 0; c < cols_ && c < static_cast<int>(old_tabs.size()); ++c) tabs_[c] = old_tabs[c];
-  for (int r = 0; r < rows_; ++r) touch(r);
+  // No blanket touch of the screen: every row whose cells changed already carries seq_
+  // (split, pulled back, new blank, alternate screen), and a row that kept its cells
+  // keeps its version, so a consumer that has it (a remote client) is not sent it again.
 }
 
 void Terminal::resize_alt(int rows, int cols) {

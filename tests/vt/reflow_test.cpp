@@ -78,6 +78,41 @@ TEST_F(Reflow, UnchangedHistoryRowsKeepTheirVersions) {
   EXPECT_EQ(term->scrollback_line(0).version(), v);
 }
 
+TEST_F(Reflow, RowsReflowDidNotChangeKeepTheirVersions) {
+  make(5, 20, 100);
+  feed("short\r\n" + std::string(25, 'w') + "\r\nend");
+  const uint64_t short_version = term->line(Row(0)).version;
+  const uint64_t end_version = term->line(Row(3)).version;
+  const uint64_t epoch = term->history_epoch();
+  term->resize(5, 30);
+  // The wrapped pair became one row, so "end" moved up: same cells, same version.
+  EXPECT_EQ(row(0), "short");
+  EXPECT_EQ(term->line(Row(0)).version, short_version);
+  EXPECT_EQ(row(1), std::string(25, 'w'));
+  EXPECT_GT(term->line(Row(1)).version, end_version);
+  EXPECT_EQ(row(2), "end");
+  EXPECT_EQ(term->line(Row(2)).version, end_version);
+  EXPECT_EQ(term->history_epoch(), epoch + 1);
+}
+
+TEST_F(Reflow, HeightChangeKeepsVersionsStableRowsAndEpoch) {
+  make(4, 10, 100);
+  feed("1\r\n2\r\n3\r\n4");
+  const uint64_t v3 = term->line(Row(2)).version;
+  const StableRow s3 = term->stable_row(Row(2));
+  const uint64_t epoch = term->history_epoch();
+  term->resize(2, 10);  // rows 1 and 2 go into the scrollback
+  EXPECT_EQ(row(0), "3");
+  EXPECT_EQ(term->line(Row(0)).version, v3);
+  EXPECT_EQ(term->stable_row(Row(0)), s3);
+  term->resize(6, 10);  // they come back, re-versioned; "3" stays where it was
+  EXPECT_EQ(row(2), "3");
+  EXPECT_EQ(term->line(Row(2)).version, v3);
+  EXPECT_EQ(term->stable_row(Row(2)), s3);
+  EXPECT_GT(term->line(Row(0)).version, v3);
+  EXPECT_EQ(term->history_epoch(), epoch);
+}
+
 TEST_F(Reflow, ShorterWithBlanksBelowCursorJustTruncates) {
   make(10, 10);
   feed("top\x1b[4;1Hline4");
