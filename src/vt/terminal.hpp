@@ -168,7 +168,9 @@ class Terminal : private ParserHandler {
   // Lines ever scrolled into the scrollback (including ones since dropped). The stable
   // row of screen row r is history_total() + r.
   uint64_t history_total() const { return history_total_; }
-  // Bumped when a reflow rewrote history rows: cached history rows are stale.
+  // Bumped when history rows were rewritten or dropped wholesale (a reflow, ED 3):
+  // cached history rows are stale. Within one epoch a row that kept its version also
+  // kept its stable row.
   uint64_t history_epoch() const { return history_epoch_; }
   StableRow stable_row(Row row) const {
     return StableRow(static_cast<int64_t>(history_total_) + row.get());

@@ -233,6 +233,10 @@ void Terminal::scroll_up(int top, int bottom, int n) {
     s.row(r).version = seq_;
   }
   for (int r = bottom - n + 1; r <= bottom; ++r) s.row(r).reset(cols_, fill, seq_);
+  // Rows below a region that fed the history stay where they are on screen, but every
+  // stable row moved up under them: to a consumer keyed by stable row they are new.
+  if (to_history)
+    for (int r = bottom + 1; r < rows_; ++r) s.row(r).version = seq_;
 }
 
 void Terminal::scroll_down(int top, int bottom, int n) {
@@ -313,6 +317,8 @@ void Terminal::erase_display(int mode, bool selective) {
     case 3:
       scrollback_.clear();
       recent_.release();
+      // Cached copies of the history (a remote client's) must go too.
+      ++history_epoch_;
       break;
     default: break;
   }

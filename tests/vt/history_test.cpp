@@ -101,6 +101,27 @@ TEST(History, EraseSavedLinesDropsUnpackedOnesToo) {
 namespace cadence::vt {
 namespace {
 
+TEST(History, RowsBelowARegionThatFedHistoryAreReversioned) {
+  Terminal t = make(6, 20, 100);
+  t.feed("a\r\nb\r\nc\r\nd\r\nstatus");
+  const uint64_t status_version = t.line(Row(4)).version;
+  // Region rows 1-3 from the top: scrolling it sends "a" to the history and every
+  // stable row moves by one, "status" included, though it stays on row 4.
+  t.feed("\x1b[1;4r\x1b[4;1H\n");
+  ASSERT_EQ(t.scrollback_size(), 1u);
+  EXPECT_EQ(t.row_text(Row(4)), "status");
+  EXPECT_GT(t.line(Row(4)).version, status_version);
+}
+
+TEST(History, ErasingTheScrollbackBumpsTheEpoch) {
+  Terminal t = make(3, 20, 100);
+  print_lines(t, 0, 10);
+  const uint64_t epoch = t.history_epoch();
+  t.feed("\x1b[3J");
+  EXPECT_EQ(t.scrollback_size(), 0u);
+  EXPECT_EQ(t.history_epoch(), epoch + 1);
+}
+
 TEST(Utf8, DecodeRoundTripsAndReplacesBadBytes) {
   const std::u32string text = U"a\u00e9\u4e2d\U0001F600";
   std::string bytes;
