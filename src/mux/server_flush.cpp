@@ -1,0 +1,207 @@
+// The mux server's output side (see server.hpp): once per loop iteration, a coalesced
+// PaneDelta for each pane a client lacks the latest of, as far as its credit allows, and
+// the answers to history fetches.
+//
+// A delta is built under the pane's lock: the rows to send are copied into LineCells
+// (LineEncoder), which is about what a local paint's row copy costs, and the zstd work
+// happens after the lock is released. Which rows: those of the viewport whose version is
+// newer than the client's, or all of them when the client has none yet or the history
+// epoch moved (a reflow renumbers stable rows, so a kept version no longer says the
+// client holds that row where it now is).
+#include <algorithm>
+
+#include "base/log.hpp"
+#include "mux/line_wire.hpp"
+#include "mux/server.hpp"
+#include "mux/server_client.hpp"
+
+namespace cadence::mux {
+namespace {
+
+const log::Tag kLog{"mux"};
+
+// Text bytes per PDU before a delta or a history page is cut: far below kMaxPduBytes,
+// and a bound on what one PDU makes either side hold.
+constexpr size_t kMaxPduText = 4u << 20;
+
+uint32_t modes_of(const vt::Terminal& t) {
+  const vt::Modes& m = t.modes();
+  uint32_t bits = 0;
+  if (m.cursor_keys_application) bits |= net::mode::cursor_keys;
+  if (m.keypad_application) bits |= net::mode::keypad;
+  if (m.bracketed_paste) bits |= net::mode::bracketed_paste;
+  if (m.focus_events) bits |= net::mode::focus_reports;
+  if (t.is_alt_screen()) bits |= net::mode::alt_screen;
+  if (m.mouse != vt::MouseTracking::off) bits |= net::mode::mouse_tracking;
+  if (m.backarrow_sends_backspace) bits |= net::mode::backarrow_key;
+  if (m.newline) bits |= net::mode::newline;
+  if (m.reverse_video) bits |= net::mode::reverse_video;
+  bits |= static_cast<uint32_t>(t.kitty_keyboard_flags() & 0xff) << net::mode::kitty_shift;
+  return bits;
+}
+
+// DECSCUSR's numbering: 1/2 block, 3/4 underline, 5/6 bar; odd ones blink.
+uint8_t decscusr(vt::CursorShape shape, bool blinking) {
+  const uint8_t base = shape == vt::CursorShape::block       ? 1
+                       : shape == vt::CursorShape::underline ? 3
+                                                             : 5;
+  return static_cast<uint8_t>(blinking ? base : base + 1);
+}
+
+}  // namespace
+
+void MuxServer::flush() {
+  for (auto& [fd, c] : clients_) {
+    if (c->hello && !c->closing) flush_client(*c);
+  }
+  std::vector<std::pair<int, std::string>> gone;
+  for (auto& [fd, c] : clients_) {
+    if (c->closing) {
+      (void)c->conn->flush();
+      gone.emplace_back(fd, c->close_reason);
+      continue;
+    }
+    const size_t before = c->conn->pending();
+    uint64_t seen = counters_.max_pending.load(std::memory_order_relaxed);
+    if (before > seen) counters_.max_pending.store(before, std::memory_order_relaxed);
+    if (Result<void> r = c->conn->flush(); !r) {
+      gone.emplace_back(fd, "gone: " + r.error().message);
+      continue;
+    }
+    counters_.bytes_sent.fetch_add(before - c->conn->pending(), std::memory_order_relaxed);
+    update_interest(*c);
+  }
+  for (auto& [fd, why] : gone) drop(fd, why);
+}
+
+void MuxServer::flush_client(Client& c) {
+  const std::vector<net::PaneId>& order = session_->order();
+  const size_t n = order.size();
+  if (n == 0) return;
+  const size_t start = c.next_pane % n;
+  for (size_t k = 0; k < n && !c.closing; ++k) {
+    const size_t i = (start + k) % n;
+    ServerPane* pane = session_->find(order[i]);
+    Client::PaneSync& sync = c.panes[pane->id];
+    if (!sync.answer_owed && sync.synced && sync.seen_changes == pane->changes) continue;
+    const bool out_of_credit = c.in_flight >= options_.credit_window;
+    const bool backed_up = c.conn->pending() > options_.high_water;
+    if (!sync.answer_owed && (out_of_credit || backed_up)) {
+      // Coalesce: this pane goes first when the client can take more.
+      c.next_pane = i;
+      return;
+    }
+    send_delta(c, *pane);
+    c.next_pane = i + 1;
+  }
+}
+
+bool MuxServer::send_delta(Client& c, ServerPane& pane) {
+  Client::PaneSync& sync = c.panes[pane.id];
+  const uint64_t changes = pane.changes;
+  std::vector<net::PaneDelta> deltas;
+  {
+    std::lock_guard<std::mutex> guard(pane.pty->mutex());
+    const vt::Terminal& t = pane.pty->terminal();
+    const bool full = !sync.synced || sync.epoch != t.history_epoch();
+    if (!full && t.version() == sync.version && !sync.answer_owed) {
+      sync.seen_changes = changes;
+      return false;
+    }
+    net::PaneDelta head;
+    head.pane = pane.id;
+    head.version = t.version();
+    head.resize_id = sync.resize_id;
+    head.rows = t.rows();
+    head.cols = t.cols();
+    head.top = t.stable_row(Row(0));
+    head.history_epoch = t.history_epoch();
+    head.modes = modes_of(t);
+    head.cursor.row = t.cursor().row;
+    head.cursor.col = std::min(t.cursor().col, t.cols() - 1);
+    head.cursor.visible = t.modes().cursor_visible;
+    head.cursor.shape = decscusr(t.cursor_shape(), t.cursor_blinking());
+    if (!sync.synced || t.title() != sync.title) {
+      sync.title = t.title().substr(0, net::kMaxTitleBytes);
+      head.title = sync.title;
+    }
+    if (!sync.synced || t.cwd() != sync.cwd) {
+      sync.cwd = t.cwd().substr(0, net::kMaxTitleBytes);
+      head.cwd = sync.cwd;
+    }
+    LineEncoder lines(t, (c.features & net::feature::hyperlinks) != 0);
+    // A screen too large for one PDU goes as several deltas of the same version; the
+    // client applies them in order and is whole after the last.
+    auto cut = [&] {
+      net::PaneDelta& d = deltas.emplace_back(head);
+      lines.take(d.styles, d.links, d.lines);
+    };
+    for (int r = 0; r < t.rows(); ++r) {
+      const vt::Line& line = t.line(Row(r));
+      if (!full && line.version <= sync.version) continue;
+      lines.add(line, t.stable_row(Row(r)));
+      if (lines.text_bytes() > kMaxPduText) cut();
+    }
+    if (!lines.empty() || deltas.empty()) cut();
+    sync.synced = true;
+    sync.version = t.version();
+    sync.epoch = t.history_epoch();
+    sync.seen_changes = changes;
+    sync.answer_owed = false;
+  }
+  for (const net::PaneDelta& d : deltas) {
+    if (Result<uint64_t> r = c.conn->send(d); !r) {
+      LOG_WARN(kLog, "client ", c.id, ": cannot send a delta of pane ", pane.id, ": ",
+               r.error().message);
+      c.closing = true;
+      c.close_reason = "dropped: " + r.error().message;
+      return false;
+    }
+    ++c.in_flight;
+    counters_.deltas.fetch_add(1, std::memory_order_relaxed);
+    counters_.delta_lines.fetch_add(d.lines.size(), std::memory_order_relaxed);
+  }
+  return true;
+}
+
+void MuxServer::answer_fetch(Client& c, uint64_t serial, const net::FetchLines& request) {
+  ServerPane* pane = pane_for(c, serial, request.pane);
+  if (!pane) return;
+  counters_.fetches.fetch_add(1, std::memory_order_relaxed);
+  net::LinesReply reply;
+  reply.request_id = request.request_id;
+  reply.pane = request.pane;
+  {
+    std::lock_guard<std::mutex> guard(pane->pty->mutex());
+    const vt::Terminal& t = pane->pty->terminal();
+    const int64_t top = t.stable_row(Row(0)).get();
+    const int64_t first_available = top - static_cast<int64_t>(t.scrollback_size());
+    reply.history_epoch = t.history_epoch();
+    reply.first_available = StableRow(first_available);
+    // Rows of another epoch would land at the wrong stable rows: the client asked
+    // before a reflow, and gets nothing but the new epoch.
+    if (request.history_epoch == t.history_epoch()) {
+      LineEncoder lines(t, (c.features & net::feature::hyperlinks) != 0);
+      const int64_t end = request.first.get() + request.count;
+      for (int64_t s = std::max(request.first.get(), first_available); s < end; ++s) {
+        if (s < top) {
+          lines.add(t.scrollback_line(static_cast<size_t>(s - first_available)), StableRow(s));
+        } else if (s < top + t.rows()) {
+          lines.add(t.line(Row(static_cast<int32_t>(s - top))), StableRow(s));
+        } else {
+          break;
+        }
+        // A page that would grow past the bound stops early; the client asks for the
+        // rest if it still wants them.
+        if (lines.text_bytes() > kMaxPduText) break;
+      }
+      lines.take(reply.styles, reply.links, reply.lines);
+    }
+  }
+  if (Result<uint64_t> r = c.conn->send(reply); !r) {
+    c.closing = true;
+    c.close_reason = "dropped: " + r.error().message;
+  }
+}
+
+}  // namespace cadence::mux
