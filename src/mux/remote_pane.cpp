@@ -207,7 +207,17 @@ bool RemotePaneModel::apply(const net::PaneDelta& delta, uint64_t& line_counter)
   const auto old_rows = static_cast<int64_t>(s.lines.size());
   std::vector<bool> moved(static_cast<size_t>(old_rows), false);
   scratch_.resize(static_cast<size_t>(rows));
+  // Rows above the viewport are rows of the last viewport that changed before they
+  // scrolled off: history, newer than this client's copies.
   size_t next = 0;
+  std::unordered_set<int64_t> replaced;
+  for (; next < delta.lines.size() && delta.lines[next].row.get() < top; ++next) {
+    auto line = std::make_shared<RemoteScreen::Line>();
+    decode_line(delta.lines[next], style_map_, cols, *line);
+    line->version = ++line_counter;
+    replaced.insert(line->stable_row);
+    retired_.push_back(std::move(line));
+  }
   for (int r = 0; r < rows; ++r) {
     const int64_t row = top + r;
     RemoteScreen::Line& out = scratch_[static_cast<size_t>(r)];
@@ -242,7 +252,7 @@ bool RemotePaneModel::apply(const net::PaneDelta& delta, uint64_t& line_counter)
   if (!epoch_changed && !alt) {
     for (int64_t i = 0; i < old_rows; ++i) {
       const int64_t row = old_top + i;
-      if (row < top && !moved[static_cast<size_t>(i)] &&
+      if (row < top && !moved[static_cast<size_t>(i)] && !replaced.count(row) &&
           !s.lines[static_cast<size_t>(i)].cells.empty())
         retire(std::move(s.lines[static_cast<size_t>(i)]));
     }

@@ -23,6 +23,9 @@ struct MuxServer::Client {
     uint64_t version = 0;       // the terminal version of the last delta
     uint64_t epoch = 0;         // the history epoch of the last delta
     uint64_t seen_changes = 0;  // ServerPane::changes when last looked at
+    int64_t top = 0;            // the viewport it was sent: top stable row, rows,
+    int rows = 0;               // and whether it was the alternate screen
+    bool alt = false;
     std::string title;
     std::string cwd;
     uint64_t resize_id = 0;    // the last Resize it sent for this pane

@@ -7,7 +7,9 @@
 // happens after the lock is released. Which rows: those of the viewport whose version is
 // newer than the client's, or all of them when the client has none yet or the history
 // epoch moved (a reflow renumbers stable rows, so a kept version no longer says the
-// client holds that row where it now is).
+// client holds that row where it now is); and the rows of the client's last viewport
+// that scrolled into the history after changing, since the client keeps its copies of
+// rows that scroll off as cached history.
 #include <algorithm>
 
 #include "base/log.hpp"
@@ -136,6 +138,20 @@ bool MuxServer::send_delta(Client& c, ServerPane& pane) {
       net::PaneDelta& d = deltas.emplace_back(head);
       lines.take(d.styles, d.links, d.lines);
     };
+    // Rows of the client's viewport that scrolled into the history since: the client
+    // files its copies there, so it needs the ones that changed before they left.
+    // (Lines come in stable-row order, so these go first.) Not on the alternate screen,
+    // whose rows never enter the history.
+    const int64_t top = t.stable_row(Row(0)).get();
+    if (!full && !t.is_alt_screen() && !sync.alt) {
+      const int64_t first = top - static_cast<int64_t>(t.scrollback_size());
+      const int64_t end = std::min(top, sync.top + sync.rows);
+      for (int64_t row = std::max(sync.top, first); row < end; ++row) {
+        const auto i = static_cast<size_t>(row - first);
+        if (t.history_line_version(i) <= sync.version) continue;
+        t.visit_history_line(i, [&](const auto& line) { lines.add(line, StableRow(row)); });
+      }
+    }
     for (int r = 0; r < t.rows(); ++r) {
       const vt::Line& line = t.line(Row(r));
       if (!full && line.version <= sync.version) continue;
@@ -144,6 +160,9 @@ bool MuxServer::send_delta(Client& c, ServerPane& pane) {
     }
     if (!lines.empty() || deltas.empty()) cut();
     sync.synced = true;
+    sync.top = top;
+    sync.rows = t.rows();
+    sync.alt = t.is_alt_screen();
     sync.version = t.version();
     sync.epoch = t.history_epoch();
     sync.seen_changes = changes;
@@ -185,7 +204,8 @@ void MuxServer::answer_fetch(Client& c, uint64_t serial, const net::FetchLines& 
       const int64_t end = request.first.get() + request.count;
       for (int64_t s = std::max(request.first.get(), first_available); s < end; ++s) {
         if (s < top) {
-          lines.add(t.scrollback_line(static_cast<size_t>(s - first_available)), StableRow(s));
+          t.visit_history_line(static_cast<size_t>(s - first_available),
+                               [&](const auto& line) { lines.add(line, StableRow(s)); });
         } else if (s < top + t.rows()) {
           lines.add(t.line(Row(static_cast<int32_t>(s - top))), StableRow(s));
         } else {

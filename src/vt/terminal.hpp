@@ -160,6 +160,22 @@ class Terminal : private ParserHandler {
     if (!recent_.empty()) pack_recent();
     return scrollback_[i];
   }
+  // History row i (the order of scrollback_line) without packing anything first:
+  // f(const Line&) for a row still kept live, f(const PackedLine&) for a packed one. For
+  // readers that look at a few recent rows while output floods in (the mux server),
+  // where forcing the pack would undo the lazy packing.
+  template <typename F>
+  void visit_history_line(size_t i, F&& f) const {
+    if (i < scrollback_.size()) {
+      f(scrollback_[i]);
+    } else {
+      f(recent_.at(i - scrollback_.size()));
+    }
+  }
+  uint64_t history_line_version(size_t i) const {
+    return i < scrollback_.size() ? scrollback_[i].version()
+                                  : recent_.at(i - scrollback_.size()).version;
+  }
   // Packs the history lines still kept as live rows. The pty thread calls it when
   // output pauses; everything that reads history calls it implicitly.
   void compact_history() { pack_recent(); }
