@@ -158,16 +158,40 @@ struct TestClient {
   }
   MuxClient* operator->() { return client.get(); }
 
-  // Spawns a pane in a new window and waits for its Spawned answer.
-  net::PaneId spawn(int rows, int cols, std::vector<std::string> argv) {
-    const uint64_t id = client->spawn(0, rows, cols, {}, std::move(argv));
+  // Events so far, kept until a test looks at them.
+  std::vector<ClientEvent> backlog;
+  std::vector<ClientEvent>& events() {
+    for (ClientEvent& e : client->take_events()) backlog.push_back(std::move(e));
+    return backlog;
+  }
+  // The pane a Spawn or Split request made, once its answer came (0 after 10 s).
+  net::PaneId answer(uint64_t request) {
     net::PaneId pane = 0;
     eventually([&] {
-      for (ClientEvent& e : client->take_events()) {
-        if (auto* s = std::get_if<net::Spawned>(&e); s && s->request_id == id) pane = s->pane;
-      }
+      for (ClientEvent& e : events())
+        if (auto* s = std::get_if<net::Spawned>(&e); s && s->request_id == request) pane = s->pane;
       return pane != 0;
     });
+    return pane;
+  }
+
+  // Spawns a pane in a new window and waits for its Spawned answer.
+  net::PaneId spawn(int rows, int cols, std::vector<std::string> argv) {
+    return answer(client->spawn(0, rows, cols, {}, std::move(argv)));
+  }
+
+  // A raw_cat() pane, once the pty is raw: bytes written before that would be echoed
+  // and cooked by the line discipline.
+  net::PaneId spawn_raw(int rows, int cols) {
+    const net::PaneId pane = spawn(rows, cols, raw_cat());
+    const bool ready = eventually([&] {
+      std::shared_ptr<const RemoteScreen> s = screen(pane);
+      if (!s || s->lines.empty() || s->cols < 5) return false;
+      std::string text;
+      for (int c = 0; c < 5; ++c) text += static_cast<char>(s->lines[0].cells[c].cp);
+      return text == "ready";
+    });
+    if (!ready) ADD_FAILURE() << "pane " << pane << " never said ready";
     return pane;
   }
 

@@ -142,7 +142,7 @@ TEST_F(MuxSync, ClientGridEqualsServerAfterRandomOperationsOverADelayedLink) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     Ops ops(seed);
     TestClient c(proxied);
-    const net::PaneId pane = c.spawn(ops.pick(5, 24), ops.pick(20, 100), raw_cat());
+    const net::PaneId pane = c.spawn_raw(ops.pick(5, 24), ops.pick(20, 100));
     ASSERT_NE(pane, 0u);
     for (int round = 0; round < 8; ++round) {
       SCOPED_TRACE("round " + std::to_string(round));
@@ -167,7 +167,7 @@ TEST_F(MuxSync, ResizeStormEndsWithTheClientEqualToTheServerAtTheLastSize) {
   Proxy proxy(proxied, socket, 20);
   ASSERT_TRUE(proxy.ready());
   TestClient c(proxied);
-  const net::PaneId pane = c.spawn(20, 80, raw_cat());
+  const net::PaneId pane = c.spawn_raw(20, 80);
   ASSERT_NE(pane, 0u);
   Ops ops(99);
   std::string history;
