@@ -218,7 +218,7 @@ Result<void> TerminalWindow::create_surface() {
 void TerminalWindow::on_configure(int width, int height, const wayland::WindowStates& states) {
   // The first configure can arrive while the window is still being created; init()
   // replays it once everything exists.
-  if (!window_ || panes_.empty()) return;
+  if (!window_ || !io_) return;  // init() replays what came before it finished
   const auto& m = renderer_->metrics();
   const double scale = window_->scale();
   if (width <= 0 || height <= 0) {
@@ -284,7 +284,7 @@ void TerminalWindow::on_close() {
 }
 
 void TerminalWindow::on_scale_changed(double) {
-  if (!window_ || panes_.empty()) return;
+  if (!window_ || !io_) return;  // init() replays what came before it finished
   if (Result<void> r = load_fonts(); !r) {
     LOG_ERROR(kLog, "fonts at the new scale: ", r.error().message);
     return;

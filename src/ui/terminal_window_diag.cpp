@@ -110,7 +110,9 @@ uint64_t TerminalWindow::phase_end(framelog::Phase p) {
   // what it still holds.
   if (p == framelog::Phase::snapshot) {
     uint64_t unread = 0;
-    for (const auto& [id, pane] : panes_) unread += pane->pty->bytes_unread();
+    for (const auto& [id, pane] : panes_) {
+      if (pane->pty) unread += pane->pty->bytes_unread();
+    }
     frame_rec_.bytes_pending = unread;
   }
   return now;

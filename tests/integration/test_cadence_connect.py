@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""A cadence window attached to a mux server, end to end, in the headless bench.
+
+    test_cadence_connect.py PATH/TO/cadence PATH/TO/cadence-mux
+
+A real cadence-mux runs on its own socket with a real shell; `cadence connect
+unix:SOCKET` runs under sway:
+  - the window opens the server's first tab, and what is typed runs in the server's
+    shell (the file it writes appears);
+  - the window draws the remote pane (ink where the output is, in cadence's own PNG);
+  - Ctrl+Shift+E splits the remote pane: the server's new pane appears beside it and
+    each pane's size is what the window gave it;
+  - closing the window detaches: the server's panes live on, and a second
+    `cadence connect` shows them again with the same shell (its working directory is
+    still the one set before the detach).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import test_cadence_window as w
+
+headless = w.headless
+expect = w.expect
+wait_for = w.wait_for
+
+
+class Remote:
+    def __init__(self, comp, cadence, work, name, socket):
+        self.stats_path = os.path.join(work, f"{name}-stats.json")
+        self.png_path = os.path.join(work, f"{name}.png")
+        self.log = open(os.path.join(work, f"{name}.log"), "wb")
+        env = {"HOME": work, "ENV": "", "PS1": "$ ", "SHELL": "/bin/sh", "LC_ALL": "C.UTF-8"}
+        self.proc = comp.launch([cadence, "connect", "unix:" + socket, "--font", w.FONT,
+                                 "--app-id", f"cadence-{name}", "--frame-stats", self.stats_path,
+                                 "--screenshot", self.png_path],
+                                env=env, cwd=work, stdout=self.log, stderr=self.log)
+        self.window = comp.wait_mapped(pid=self.proc.pid, timeout=60, process=self.proc)
+
+    def stats(self):
+        return w.stats_of(self.proc, self.stats_path)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def panes_when(term, predicate, what):
+    s = wait_for(lambda: (lambda st: st if predicate(st) else None)(term.stats()), 20, 0.2)
+    expect(s is not None, what)
+    return s
+
+
+def run(comp, cadence, mux, work):
+    socket = os.path.join(work, "mux.sock")
+    env = dict(os.environ, HOME=work, ENV="", PS1="$ ", SHELL="/bin/sh")
+    server_log = open(os.path.join(work, "mux.log"), "wb")
+    server = subprocess.Popen([mux, "--socket", socket], env=env, cwd=work,
+                              stdout=server_log, stderr=server_log)
+    try:
+        expect(wait_for(lambda: os.path.exists(socket), 10), "cadence-mux made no socket")
+        term = Remote(comp, cadence, work, "first", socket)
+        try:
+            s = panes_when(term, lambda s: len(s["panes"]) == 1 and s["paints"] > 0,
+                           "the server's first pane never showed")
+            out = os.path.join(work, "remote.txt")
+            text = w.type_until(comp, "echo typed into the server > remote.txt", out)
+            expect(text == b"typed into the server\n", f"the remote shell wrote {text!r}")
+            # The pane is drawn: the output's rows have ink in cadence's own frame.
+            if os.path.exists(term.png_path):
+                os.unlink(term.png_path)
+            os.kill(term.proc.pid, signal.SIGUSR1)
+            expect(wait_for(lambda: os.path.exists(term.png_path), 10), "no PNG")
+            img = w.read_png(term.png_path)
+            s = term.stats()
+            rows_box = (s["origin_x"], s["origin_y"], img.width // 2, 3 * s["cell_height"])
+            bg = img.pixel(img.width - 2, img.height - 2)
+            expect(img.count_differing(bg, rows_box) > 200, "the remote pane's text is not drawn")
+
+            comp.key("e", mods=("ctrl", "shift"))
+            s = panes_when(term, lambda s: len(s["panes"]) == 2,
+                           "Ctrl+Shift+E did not split the remote pane")
+            left, right = sorted(s["panes"], key=lambda p: p["col"])
+            expect(left["cols"] + right["cols"] + 1 == s["cols"],
+                   f"the split panes do not share the width: {s['panes']}")
+            size = w.type_until(comp, "stty size > split.txt", os.path.join(work, "split.txt"))
+            expect(size == f"{right['rows']} {right['cols']}\n".encode(),
+                   f"the new remote pane's pty is {size!r}, the window gave it "
+                   f"{right['rows']}x{right['cols']}")
+            os.mkdir(os.path.join(work, "kept"))
+            comp.type_text("cd kept", enter=True)
+            time.sleep(0.5)
+        finally:
+            term.close()  # a detach: the server keeps the panes
+
+        term = Remote(comp, cadence, work, "again", socket)
+        try:
+            s = panes_when(term, lambda s: len(s["panes"]) == 2,
+                           "reattaching did not bring back both panes")
+            where = w.type_until(comp, "pwd > where.txt", os.path.join(work, "kept", "where.txt"))
+            expect(where is not None and where.strip().endswith(b"/kept"),
+                   f"the reattached pane is not the same shell: {where!r}")
+        finally:
+            term.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise w.TestFailure("cadence-mux did not stop on SIGTERM")
+    return "typed, drawn, split, detached and reattached to the same shells"
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    cadence = os.path.abspath(sys.argv[1])
+    mux = os.path.abspath(sys.argv[2])
+    try:
+        with tempfile.TemporaryDirectory(prefix="cadence-connect-test-") as work:
+            with headless.Compositor(1280, 720, timeout=60) as comp:
+                start = time.monotonic()
+                result = run(comp, cadence, mux, work)
+    except (w.TestFailure, headless.BenchError, subprocess.TimeoutExpired) as e:
+        print(f"FAIL cadence-connect: {e}", file=sys.stderr)
+        return 1
+    print(f"PASS cadence-connect: {result} ({time.monotonic() - start:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
