@@ -93,6 +93,7 @@ struct MuxClient::Impl {
   struct Wait {
     uint64_t input_since = 0;
     uint64_t resize_since = 0;
+    uint64_t answered_since = 0;  // the oldest wait a delta ended, until taken
     uint64_t deltas = 0;
     uint64_t bytes = 0;
     uint64_t server_version = 0;
@@ -256,11 +257,19 @@ struct MuxClient::Impl {
     set_resize_pending(cmd.pane, true);
   }
 
+  // A wait that started at `since` was answered: kept (the oldest one) for the frame log.
+  static void answer(Wait& w, uint64_t since) {
+    if (since && (w.answered_since == 0 || since < w.answered_since)) w.answered_since = since;
+  }
+
   void set_resize_pending(net::PaneId pane, bool pending) {
     std::lock_guard<std::mutex> guard(wait_mutex);
     Wait& w = waits[pane];
     w.resize_pending = pending;
-    if (!pending) w.resize_since = 0;
+    if (!pending) {
+      answer(w, w.resize_since);
+      w.resize_since = 0;
+    }
   }
 
   void request_page(net::PaneId pane, int64_t page) {
@@ -393,6 +402,7 @@ struct MuxClient::Impl {
     {
       std::lock_guard<std::mutex> guard(wait_mutex);
       Wait& w = waits[delta.pane];
+      answer(w, w.input_since);
       w.input_since = 0;
       ++w.deltas;
       w.bytes += wire;
@@ -668,6 +678,7 @@ PaneWaitInfo MuxClient::take_wait_info(RemotePaneId pane) {
   PaneWaitInfo info;
   const uint64_t a = w.input_since, b = w.resize_since;
   info.oldest_awaited_ns = a == 0 ? b : b == 0 ? a : std::min(a, b);
+  info.answered_since_ns = std::exchange(w.answered_since, 0);
   info.deltas = std::exchange(w.deltas, 0);
   info.bytes = std::exchange(w.bytes, 0);
   info.server_version = w.server_version;

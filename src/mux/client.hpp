@@ -112,6 +112,9 @@ struct PaneWaitInfo {
   // reflected; 0 when nothing is awaited. A resize is reflected by the delta that applies
   // it; input (which has no answer of its own) by the next delta for the pane.
   uint64_t oldest_awaited_ns = 0;
+  // When the oldest wait that deltas since the last call ended had started (0: none):
+  // the frame showing those deltas is that late because of the link.
+  uint64_t answered_since_ns = 0;
   uint64_t deltas = 0;          // PaneDeltas applied since the last call
   uint64_t bytes = 0;           // their bytes on the wire, headers included
   uint64_t server_version = 0;  // the server's terminal version last applied

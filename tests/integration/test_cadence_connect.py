@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A cadence window attached to a mux server, end to end, in the headless bench.
 
-    test_cadence_connect.py PATH/TO/cadence PATH/TO/cadence-mux
+    test_cadence_connect.py PATH/TO/cadence PATH/TO/cadence-mux PATH/TO/cadence-test-proxy
 
 A real cadence-mux runs on its own socket with a real shell; `cadence connect
 unix:SOCKET` runs under sway:
@@ -12,7 +12,9 @@ unix:SOCKET` runs under sway:
     each pane's size is what the window gave it;
   - closing the window detaches: the server's panes live on, and a second
     `cadence connect` shows them again with the same shell (its working directory is
-    still the one set before the detach).
+    still the one set before the detach);
+  - over cadence-test-proxy with 200 ms each way, the frames that show typed keys'
+    echoes are stalls attributed to the network, with a wait of at least the round trip.
 """
 
 import os
@@ -30,14 +32,14 @@ wait_for = w.wait_for
 
 
 class Remote:
-    def __init__(self, comp, cadence, work, name, socket):
+    def __init__(self, comp, cadence, work, name, socket, extra=()):
         self.stats_path = os.path.join(work, f"{name}-stats.json")
         self.png_path = os.path.join(work, f"{name}.png")
         self.log = open(os.path.join(work, f"{name}.log"), "wb")
         env = {"HOME": work, "ENV": "", "PS1": "$ ", "SHELL": "/bin/sh", "LC_ALL": "C.UTF-8"}
         self.proc = comp.launch([cadence, "connect", "unix:" + socket, "--font", w.FONT,
                                  "--app-id", f"cadence-{name}", "--frame-stats", self.stats_path,
-                                 "--screenshot", self.png_path],
+                                 "--screenshot", self.png_path, *extra],
                                 env=env, cwd=work, stdout=self.log, stderr=self.log)
         self.window = comp.wait_mapped(pid=self.proc.pid, timeout=60, process=self.proc)
 
@@ -117,17 +119,65 @@ def run(comp, cadence, mux, work):
     return "typed, drawn, split, detached and reattached to the same shells"
 
 
+def run_slow_link(comp, cadence, mux, proxy, work):
+    """Through a link with 200 ms each way, a typed key's echo arrives a round trip later;
+    the frame log names that frame a network stall with the wait's age."""
+    socket = os.path.join(work, "slow-mux.sock")
+    linked = os.path.join(work, "slow-link.sock")
+    env = dict(os.environ, HOME=work, ENV="", PS1="$ ", SHELL="/bin/sh")
+    log = open(os.path.join(work, "slow-mux.log"), "wb")
+    server = subprocess.Popen([mux, "--socket", socket], env=env, cwd=work, stdout=log, stderr=log)
+    link = None
+    term = None
+    try:
+        expect(wait_for(lambda: os.path.exists(socket), 10), "cadence-mux made no socket")
+        link = subprocess.Popen([proxy, "--listen", "unix:" + linked, "--connect", "unix:" + socket,
+                                 "--delay-ms", "200"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=log)
+        expect(wait_for(lambda: os.path.exists(linked), 10), "the proxy made no socket")
+        frames = os.path.join(work, "slow-frames.jsonl")
+        term = Remote(comp, cadence, work, "slow", linked, extra=("--frame-log", frames))
+        panes_when(term, lambda s: len(s["panes"]) == 1 and s["bytes_parsed"] >= 0 and s["paints"] > 1,
+                   "the remote pane never showed through the slow link")
+        out = os.path.join(work, "slow.txt")
+        text = w.type_until(comp, "echo slow > slow.txt", out, timeout=30)
+        expect(text == b"slow\n", f"the remote shell wrote {text!r}")
+        time.sleep(1.0)
+        term.stats()  # flushes the frame log
+        import json
+        records = [json.loads(line) for line in open(frames) if line.strip()]
+        network = [r for r in records if r.get("stall") and r.get("cause") == "network"]
+        expect(network, f"no frame was a network stall: causes "
+               f"{sorted({r.get('cause') for r in records if r.get('stall')})}")
+        waits = sorted(r["network_wait_us"] for r in network)
+        # A round trip is at least 400 ms through the proxy; far more would be wrong too.
+        expect(waits[0] >= 400000 and waits[-1] < 5000000,
+               f"network waits {waits[0]}..{waits[-1]} us for a 400 ms round trip")
+        return (f"{len(network)} network stalls, waits {waits[0] // 1000}-{waits[-1] // 1000} ms "
+                f"over a 400 ms round trip")
+    finally:
+        if term:
+            term.close()
+        if link:
+            link.terminate()
+            link.wait(timeout=10)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     cadence = os.path.abspath(sys.argv[1])
     mux = os.path.abspath(sys.argv[2])
+    proxy = os.path.abspath(sys.argv[3])
     try:
         with tempfile.TemporaryDirectory(prefix="cadence-connect-test-") as work:
             with headless.Compositor(1280, 720, timeout=60) as comp:
                 start = time.monotonic()
                 result = run(comp, cadence, mux, work)
+                result += "; " + run_slow_link(comp, cadence, mux, proxy, work)
     except (w.TestFailure, headless.BenchError, subprocess.TimeoutExpired) as e:
         print(f"FAIL cadence-connect: {e}", file=sys.stderr)
         return 1
