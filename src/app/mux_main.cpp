@@ -331,6 +331,7 @@ int main(int argc, char** argv) {
       usage(stdout);
       return 0;
     } else {
+      std::fprintf(stderr, "cadence-mux: unknown option '%s'\n", a.c_str());
       usage(stderr);
       return 2;
     }

@@ -316,6 +316,11 @@ bool MuxServer::dispatch(Client& c, net::Frame& frame) {
                             net::pdu_type_name(static_cast<uint16_t>(net::pdu_type(frame.pdu))));
       return false;
     }
+    // A peer without zstd gets plain payloads from the first answer on, a refusal
+    // included.
+    if (!(hello->features & net::feature::zstd)) {
+      c.conn->set_encoder_options(net::EncoderOptions{net::Compression::none, 64, 3});
+    }
     Result<net::HelloReply> reply = net::answer_hello(*hello, kServerFeatures, options_.name);
     if (!reply) {
       LOG_WARN(kLog, "client ", c.id, ": ", reply.error().message, "; closing the connection");
@@ -328,9 +333,6 @@ bool MuxServer::dispatch(Client& c, net::Frame& frame) {
     c.hello = true;
     c.features = reply->features;
     c.name = clip(hello->name, 256);
-    if (!(c.features & net::feature::zstd)) {
-      c.conn->set_encoder_options(net::EncoderOptions{net::Compression::none, 64, 3});
-    }
     LOG_INFO(kLog, "client ", c.id, " is ", c.name);
     (void)c.conn->send(reply.value());
     // Attaching is the Hello: the client gets the topology at once and deltas follow.
