@@ -48,9 +48,12 @@ struct Line {
   }
   // Index one past the last cell that holds text or a non-default style.
   int used() const {
+    return used_cells(cells.data(), std::min(extent, static_cast<int>(cells.size())));
+  }
+  // The same for the first `n` cells of any array.
+  static int used_cells(const Cell* cells, int n) {
     const uint64_t blank = as_word(Cell{});
-    const uint64_t* words = reinterpret_cast<const uint64_t*>(cells.data());
-    int n = std::min(extent, static_cast<int>(cells.size()));
+    const uint64_t* words = reinterpret_cast<const uint64_t*>(cells);
     // Four cells per step: rows are mostly blank on the right.
     while (n >= 4 && ((words[n - 1] ^ blank) | (words[n - 2] ^ blank) | (words[n - 3] ^ blank) |
                       (words[n - 4] ^ blank)) == 0)

@@ -120,8 +120,8 @@ uint32_t next_run(const uint8_t* d, uint32_t pos, uint32_t& cells, Style& s) {
 
 }  // namespace packed
 
-PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
-                            const ClusterTable& clusters) {
+PackedLine PackedLine::pack(const Cell* cells, int count, uint64_t version, bool wrapped,
+                            const StyleTable& styles, const ClusterTable& clusters) {
   // One scratch buffer per thread: packing runs once per scrolled line, and must not
   // allocate more than the result. Text is written through a raw pointer with room for
   // the worst case of a plain cell (a wide marker and four bytes); clusters, rare, make
@@ -130,8 +130,7 @@ PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
   thread_local std::vector<uint8_t> runs;
   runs.clear();
 
-  int used = line.used();
-  const Cell* cells = line.cells.data();
+  const int used = Line::used_cells(cells, count);
   if (text.size() < static_cast<size_t>(used) * 5 + 16)
     text.resize(static_cast<size_t>(used) * 5 + 16);
   size_t t = 0;
@@ -190,8 +189,8 @@ PackedLine PackedLine::pack(const Line& line, const StyleTable& styles,
   out.size_ = static_cast<uint32_t>(t + runs.size());
   out.text_size_ = static_cast<uint32_t>(t);
   out.used_ = static_cast<uint16_t>(used);
-  out.version_ = line.version;
-  out.flags_ = line.wrapped ? kWrapped : 0;
+  out.version_ = version;
+  out.flags_ = wrapped ? kWrapped : 0;
   if (out.size_) {
     out.data_.reset(new uint8_t[out.size_]);
     if (t) std::memcpy(out.data_.get(), text.data(), t);

@@ -27,7 +27,12 @@ class PackedLine {
   PackedLine(PackedLine&&) noexcept = default;
   PackedLine& operator=(PackedLine&&) noexcept = default;
 
-  static PackedLine pack(const Line& line, const StyleTable& styles, const ClusterTable& clusters);
+  static PackedLine pack(const Line& line, const StyleTable& styles, const ClusterTable& clusters) {
+    return pack(line.cells.data(), line.used(), line.version, line.wrapped, styles, clusters);
+  }
+  // The same from the first `count` cells of an array (trailing blanks are dropped).
+  static PackedLine pack(const Cell* cells, int count, uint64_t version, bool wrapped,
+                         const StyleTable& styles, const ClusterTable& clusters);
 
   // Writes the line into `out` (resized to max(cols, used())); styles and clusters are
   // interned into the tables. Returns false if a table was full (the cell then falls

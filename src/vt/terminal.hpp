@@ -38,6 +38,9 @@ inline constexpr int kPaletteForeground = 256;
 inline constexpr int kPaletteBackground = 257;
 inline constexpr int kPaletteCursor = 258;
 inline constexpr int kPaletteSize = 259;
+// History lines not packed yet are kept as cells (8 bytes each against about 2 packed);
+// past this many bytes of them the oldest are packed.
+inline constexpr size_t kMaxUnpackedHistoryBytes = 16u << 20;
 
 // What the terminal tells the outside world. Every method has a harmless default.
 class TerminalObserver {
@@ -290,10 +293,9 @@ class Terminal : private ParserHandler {
   void tab_backward(int n);
   void scroll_up(int top, int bottom, int n);
   void scroll_down(int top, int bottom, int n);
-  // Takes the row's cells (the caller resets the row afterwards) into the history.
+  // Copies the row into the history; the caller resets the row afterwards.
   void push_to_scrollback(Line& line);
   void pack_recent() const;
-  size_t max_unpacked_history() const;
   void erase_cells(int row, int from, int to, bool selective = false);
   void erase_display(int mode, bool selective);
   void erase_line(int mode, bool selective);
@@ -347,13 +349,14 @@ class Terminal : private ParserHandler {
   Screen primary_;
   Screen alt_;
   Screen* active_ = &primary_;
-  // History is packed lazily. Lines that scroll off go to recent_ as they are (a swap
-  // of two vectors) and are packed only when something reads the history, when output
-  // pauses, or when recent_ passes max_unpacked_history(). In a flood most lines drop
+  // History is packed lazily. Lines that scroll off go to recent_ as their used cells
+  // (a copy into one circular buffer) and are packed only when something reads the
+  // history, when output pauses, or when recent_ passes kMaxUnpackedHistoryBytes, and
+  // then only its oldest lines. In a flood most lines drop
   // out of a bounded scrollback before any of that happens, so they are never packed:
   // packing was a third of the parse thread's time on mixed output.
   mutable std::deque<PackedLine> scrollback_;
-  mutable LineRing recent_;
+  mutable LineRing recent_{kMaxUnpackedHistoryBytes};
   uint64_t history_total_ = 0;
   uint64_t history_epoch_ = 0;
   uint64_t seq_ = 1;

@@ -144,27 +144,18 @@ void Terminal::reset_tabs() {
   for (int c = 8; c < cols_; c += 8) tabs_[c] = true;
 }
 
-// Live rows of history cost 8 bytes a cell against about 2 packed; this bounds what the
-// unpacked part may hold before the oldest of it is packed.
-constexpr size_t kMaxUnpackedHistoryBytes = 16u << 20;
-
-size_t Terminal::max_unpacked_history() const {
-  const size_t row_bytes = static_cast<size_t>(std::max(cols_, 1)) * sizeof(Cell);
-  return std::min(options_.scrollback_lines, kMaxUnpackedHistoryBytes / row_bytes);
-}
-
 void Terminal::pack_recent() const {
   if (recent_.empty()) return;
-  for (size_t i = 0; i < recent_.size(); ++i) {
-    scrollback_.push_back(PackedLine::pack(recent_.at(i), styles_, clusters_));
-  }
+  recent_.for_each([&](const LineRing::Entry& e) {
+    scrollback_.push_back(
+        PackedLine::pack(e.cells, e.count, e.version, e.wrapped, styles_, clusters_));
+  });
   recent_.release();
 }
 
 void Terminal::push_to_scrollback(Line& line) {
   ++history_total_;
   if (options_.scrollback_lines == 0) return;
-  // Drop first, so a full history reuses the dropped line's slot for the new one.
   if (scrollback_size() >= options_.scrollback_lines) {
     if (!scrollback_.empty()) {
       scrollback_.pop_front();
@@ -172,11 +163,16 @@ void Terminal::push_to_scrollback(Line& line) {
       recent_.pop_front();  // it leaves before anyone needed it packed
     }
   }
-  recent_.push_back_swap(line);
-  if (recent_.size() > max_unpacked_history()) {
-    scrollback_.push_back(PackedLine::pack(recent_.front(), styles_, clusters_));
+  const int used = line.used();
+  while (!recent_.push(line, used)) {
+    // The unpacked part is at its byte limit: the oldest of it is packed to make room.
+    LineRing::Entry e = recent_.front();
+    scrollback_.push_back(
+        PackedLine::pack(e.cells, e.count, e.version, e.wrapped, styles_, clusters_));
     recent_.pop_front();
   }
+  // Everything past `used` is blank already, so the reset that follows clears less.
+  line.extent = std::min(line.extent, used);
 }
 
 void Terminal::scroll_up(int top, int bottom, int n) {

@@ -56,13 +56,53 @@ TEST(History, FloodKeepsTheLastLinesUnpacked) {
 }
 
 TEST(History, UnpackedPartIsBoundedInBytes) {
-  // 2000 columns: 16 KB a live row, so at most 1024 rows stay unpacked.
+  // Full 2000-column rows: 16 KB of cells each, so at most 1024 of them stay unpacked.
+  Terminal t = make(3, 2000, 5000);
+  std::string out;
+  for (int i = 0; i < 3000; ++i) {
+    std::string line = "line " + std::to_string(i) + " ";
+    line.resize(2000, 'x');
+    out += line;  // exactly the width: the next line starts on a new row by wrapping
+  }
+  t.feed(out);
+  // The last three lines are on the screen, the cursor waiting to wrap after the last.
+  EXPECT_EQ(t.scrollback_size(), 2997u);
+  EXPECT_GT(t.unpacked_history(), 0u);
+  EXPECT_LE(t.unpacked_history(), kMaxUnpackedHistoryBytes / (2000 * sizeof(Cell)));
+  EXPECT_LE(t.scrollback_heap_bytes(), kMaxUnpackedHistoryBytes + 2997u * 2000u);
+  EXPECT_EQ(t.scrollback_line(0).text().substr(0, 7), "line 0 ");
+  EXPECT_EQ(t.scrollback_line(2996).text().substr(0, 10), "line 2996 ");
+}
+
+TEST(History, UnpackedLinesKeepOnlyTheirUsedCells) {
+  // Short lines on a wide screen cost their text, not the width of the screen.
   Terminal t = make(3, 2000, 5000);
   print_lines(t, 0, 3000);
-  EXPECT_EQ(t.scrollback_size(), 2998u);
-  EXPECT_LE(t.unpacked_history(), (16u << 20) / (2000 * sizeof(Cell)));
+  EXPECT_EQ(t.unpacked_history(), 2998u);
+  EXPECT_LT(t.scrollback_heap_bytes(), 2998u * 2000u * sizeof(Cell) / 10);
   EXPECT_EQ(t.scrollback_line(0).text(), "line 0");
   EXPECT_EQ(t.scrollback_line(2997).text(), "line 2997");
+}
+
+TEST(History, LinesKeepTheirContentThroughTheRing) {
+  // Enough varied lines to wrap the ring buffer around more than once, with a bounded
+  // scrollback dropping the oldest: every line that is left reads back exactly.
+  Terminal t = make(4, 120, 300);
+  std::string out;
+  for (int i = 0; i < 5000; ++i) {
+    out += "\x1b[3" + std::to_string(i % 8) + "m" + std::to_string(i) + ":";
+    out += std::string(static_cast<size_t>(i * 7 % 110), static_cast<char>('a' + i % 26));
+    out += "\x1b[0m\r\n";
+  }
+  t.feed(out);
+  ASSERT_EQ(t.scrollback_size(), 300u);
+  for (size_t k = 0; k < 300; ++k) {
+    int i = 5000 - 3 - 300 + static_cast<int>(k);
+    std::string want =
+        std::to_string(i) + ":" +
+        std::string(static_cast<size_t>(i * 7 % 110), static_cast<char>('a' + i % 26));
+    ASSERT_EQ(t.scrollback_line(k).text(), want) << "line " << i;
+  }
 }
 
 TEST(History, VersionsSurvivePacking) {
