@@ -9,7 +9,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
+#include <type_traits>
 
 namespace cadence::vt {
 
@@ -65,9 +67,13 @@ struct Style {
   uint8_t reserved = 0;
   uint32_t link = 0;  // hyperlink id (OSC 8), 0 = none
 
-  bool operator==(const Style&) const = default;
+  // Compared as bytes: the member-wise default compares and branches field by field,
+  // and styles are compared on every pen change (style_table.hpp).
+  bool operator==(const Style& other) const { return std::memcmp(this, &other, sizeof *this) == 0; }
   bool has(uint16_t flag) const { return (flags & flag) != 0; }
 };
+static_assert(sizeof(Style) == 20 && std::has_unique_object_representations_v<Style>,
+              "Style's equality compares bytes: it must have no padding");
 
 struct StyleHash {
   size_t operator()(const Style& s) const {

@@ -27,28 +27,50 @@ class StyleTable {
       id = 0;
       return true;
     }
-    auto it = index_.find(style);
-    if (it != index_.end()) {
-      id = it->second;
-      return true;
+    // Every SGR sequence that changes the pen ends up here. Open addressing over ids:
+    // one hash, then usually one slot and one comparison, where a node-based map
+    // divides by a prime and chases a pointer.
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = StyleHash{}(style)&mask;; i = (i + 1) & mask) {
+      const StyleId slot = slots_[i];
+      if (slot == 0) return add(style, i, id);
+      if (styles_[slot] == style) {
+        id = slot;
+        return true;
+      }
     }
-    if (styles_.size() >= kCapacity) return false;
-    id = static_cast<StyleId>(styles_.size());
-    styles_.push_back(style);
-    index_.emplace(style, id);
-    return true;
   }
   const Style& get(StyleId id) const { return id < styles_.size() ? styles_[id] : styles_[0]; }
   size_t size() const { return styles_.size(); }
   void clear() {
     styles_.assign(1, Style{});
-    index_.clear();
-    index_.emplace(Style{}, 0);
+    slots_.assign(kInitialSlots, 0);
   }
 
  private:
-  std::vector<Style> styles_;
-  std::unordered_map<Style, StyleId, StyleHash> index_;
+  static constexpr size_t kInitialSlots = 64;
+
+  [[gnu::noinline]] bool add(const Style& style, size_t slot, StyleId& id) {
+    if (styles_.size() >= kCapacity) return false;
+    id = static_cast<StyleId>(styles_.size());
+    styles_.push_back(style);
+    slots_[slot] = id;
+    // At most half full, so probe runs stay short.
+    if (styles_.size() * 2 > slots_.size()) rehash(slots_.size() * 2);
+    return true;
+  }
+  void rehash(size_t slots) {
+    slots_.assign(slots, 0);
+    const size_t mask = slots - 1;
+    for (size_t id = 1; id < styles_.size(); ++id) {
+      size_t i = StyleHash{}(styles_[id]) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = static_cast<StyleId>(id);
+    }
+  }
+
+  std::vector<Style> styles_;   // by id; 0 is the default style, never in slots_
+  std::vector<StyleId> slots_;  // ids by hash, a power of two of them; 0 = empty
 };
 
 class ClusterTable {
