@@ -10,6 +10,10 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "vt/cell.hpp"
 
 namespace cadence::vt {
@@ -29,18 +33,14 @@ struct Line {
   // side of the row instead of scanning it.
   int extent = 0;
 
-  // Every row that scrolls in is reset, so this is on the hot path: cells are filled as
-  // 64-bit words, which the compiler turns into wide stores.
+  // Every row that scrolls in is reset, so this is on the hot path.
   void reset(int cols, StyleId fill, uint64_t v) {
     // Reusing a row of the same width with a default fill: only the written part needs
     // clearing.
     int end = fill == 0 && static_cast<int>(cells.size()) == cols ? std::min(extent, cols) : cols;
     cells.resize(static_cast<size_t>(cols));
-    uint64_t word = as_word(Cell{0, fill, 1, 0});
-    uint64_t* out = reinterpret_cast<uint64_t*>(cells.data());
-    int i = 0;
-    for (; i + 4 <= end; i += 4) out[i] = out[i + 1] = out[i + 2] = out[i + 3] = word;
-    for (; i < end; ++i) out[i] = word;
+    fill_words(reinterpret_cast<uint64_t*>(cells.data()), static_cast<size_t>(end),
+               as_word(Cell{0, fill, 1, 0}));
     extent = fill == 0 ? 0 : cols;
     wrapped = false;
     size = LineSize::normal;
@@ -60,6 +60,23 @@ struct Line {
       n -= 4;
     while (n > 0 && words[n - 1] == blank) --n;
     return n;
+  }
+  // out[0, n) = word: cells as 64-bit words, sixteen bytes a store where SSE2 exists
+  // (the compiler's own loop stores one word or one vector per iteration).
+  static void fill_words(uint64_t* out, size_t n, uint64_t word) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i w = _mm_set1_epi64x(static_cast<long long>(word));
+    __m128i* v = reinterpret_cast<__m128i*>(out);
+    for (; i + 8 <= n; i += 8, v += 4) {
+      _mm_storeu_si128(v, w);
+      _mm_storeu_si128(v + 1, w);
+      _mm_storeu_si128(v + 2, w);
+      _mm_storeu_si128(v + 3, w);
+    }
+    for (; i + 2 <= n; i += 2, ++v) _mm_storeu_si128(v, w);
+#endif
+    for (; i < n; ++i) out[i] = word;
   }
   static uint64_t as_word(const Cell& cell) {
     uint64_t w;

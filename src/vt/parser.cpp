@@ -1,6 +1,8 @@
 #include "vt/parser.hpp"
 
-#include <cstring>
+#include <algorithm>
+
+#include "vt/ascii.hpp"
 
 namespace cadence::vt {
 namespace {
@@ -10,8 +12,6 @@ constexpr uint8_t kBel = 0x07;
 constexpr uint8_t kCan = 0x18;
 constexpr uint8_t kSub = 0x1a;
 constexpr uint8_t kDel = 0x7f;
-
-constexpr bool is_printable_ascii(uint8_t b) { return b >= 0x20 && b < 0x7f; }
 
 }  // namespace
 
@@ -40,22 +40,9 @@ void Parser::clear_sequence() {
 // Scans a run of printable ASCII and hands it over in one call. Returns where the run
 // ended (the first byte that needs the state machine).
 const char* Parser::ground_run(const char* p, const char* end) {
-  const char* start = p;
-  // Eight bytes at a time: a word is all printable ASCII when no byte is < 0x20 and no
-  // byte is >= 0x7f.
-  while (end - p >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    uint64_t high = w & 0x8080808080808080ull;
-    uint64_t low = (w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull;
-    uint64_t del = ((w ^ 0x7f7f7f7f7f7f7f7full) - 0x0101010101010101ull) &
-                   ~(w ^ 0x7f7f7f7f7f7f7f7full) & 0x8080808080808080ull;
-    if (high | low | del) break;
-    p += 8;
-  }
-  while (p < end && is_printable_ascii(static_cast<uint8_t>(*p))) ++p;
-  if (p != start) handler_.print_ascii(start, static_cast<size_t>(p - start));
-  return p;
+  size_t n = ascii::printable_prefix(p, static_cast<size_t>(end - p));
+  if (n) handler_.print_ascii(p, n);
+  return p + n;
 }
 
 void Parser::feed(const char* data, size_t length) {
@@ -65,7 +52,20 @@ void Parser::feed(const char* data, size_t length) {
     if (state_ == State::ground && utf8_need_ == 0) {
       p = ground_run(p, end);
       if (p == end) break;
-      if (utf8_ && static_cast<uint8_t>(*p) >= 0xc2) {
+      const uint8_t b = static_cast<uint8_t>(*p);
+      if (b == kEsc) {
+        if (const char* q = csi_run(p, end)) {
+          p = q;
+          continue;
+        }
+      } else if (b < 0x20 && b != kCan && b != kSub) {
+        // Line ends and other C0 controls between runs of text: what advance() would do
+        // in the ground state, without its dispatch.
+        handler_.execute(b);
+        ++p;
+        continue;
+      }
+      if (utf8_ && b >= 0xc2) {
         const char* q = utf8_run(p, end);
         if (q != p) {
           p = q;
@@ -80,44 +80,118 @@ void Parser::feed(const char* data, size_t length) {
   }
 }
 
-// Whole, well-formed UTF-8 sequences decoded straight from the buffer. Stops at ASCII,
-// at anything malformed or cut off by the end of the buffer (the byte-wise decoder
-// handles those), or when a decoded C1 control leaves the ground state.
+// Whole, well-formed UTF-8 sequences decoded straight from the buffer and handed over
+// in batches, with short runs of printable ASCII between them. Stops at other ASCII, at
+// a long ASCII run, at anything malformed or cut off by the end of the buffer (the
+// byte-wise decoder handles those), or when a decoded C1 control leaves the ground
+// state.
 const char* Parser::utf8_run(const char* p, const char* end) {
+  constexpr size_t kBatch = 64;
+  char32_t batch[kBatch];
+  size_t n = 0;
+  auto flush = [&] {
+    if (n) handler_.print_codepoints(batch, n);
+    n = 0;
+  };
   while (p < end) {
     uint8_t b = static_cast<uint8_t>(*p);
-    int n;
-    char32_t cp, min;
+    if (b < 0x80) {
+      size_t run = ascii::printable_prefix(p, std::min<size_t>(kShortAscii, end - p));
+      if (run == 0 || run == kShortAscii) break;
+      if (n + run > kBatch) flush();
+      for (size_t k = 0; k < run; ++k) batch[n++] = static_cast<uint8_t>(p[k]);
+      p += run;
+      continue;
+    }
+    // One branch per sequence length; the lead byte's range already rules out the
+    // overlong two-byte forms, the checks below the rest and the surrogates.
+    char32_t cp;
     if (b < 0xc2) {
       break;
     } else if (b < 0xe0) {
-      n = 2;
-      cp = b & 0x1f;
-      min = 0x80;
+      if (end - p < 2) break;
+      const uint8_t c1 = static_cast<uint8_t>(p[1]);
+      if ((c1 & 0xc0) != 0x80) break;
+      cp = (char32_t{b & 0x1fu} << 6) | (c1 & 0x3fu);
+      p += 2;
     } else if (b < 0xf0) {
-      n = 3;
-      cp = b & 0x0f;
-      min = 0x800;
+      if (end - p < 3) break;
+      const uint8_t c1 = static_cast<uint8_t>(p[1]), c2 = static_cast<uint8_t>(p[2]);
+      if (((c1 & 0xc0) ^ 0x80) | ((c2 & 0xc0) ^ 0x80)) break;
+      cp = (char32_t{b & 0x0fu} << 12) | (char32_t{c1 & 0x3fu} << 6) | (c2 & 0x3fu);
+      if (cp < 0x800 || cp - 0xd800 < 0x800) break;
+      p += 3;
     } else if (b < 0xf5) {
-      n = 4;
-      cp = b & 0x07;
-      min = 0x10000;
+      if (end - p < 4) break;
+      const uint8_t c1 = static_cast<uint8_t>(p[1]), c2 = static_cast<uint8_t>(p[2]),
+                    c3 = static_cast<uint8_t>(p[3]);
+      if (((c1 & 0xc0) ^ 0x80) | ((c2 & 0xc0) ^ 0x80) | ((c3 & 0xc0) ^ 0x80)) break;
+      cp = (char32_t{b & 0x07u} << 18) | (char32_t{c1 & 0x3fu} << 12) |
+           (char32_t{c2 & 0x3fu} << 6) | (c3 & 0x3fu);
+      if (cp < 0x10000 || cp > 0x10ffff) break;
+      p += 4;
     } else {
       break;
     }
-    if (end - p < n) break;
-    bool ok = true;
-    for (int i = 1; i < n; ++i) {
-      uint8_t c = static_cast<uint8_t>(p[i]);
-      ok &= (c & 0xc0) == 0x80;
-      cp = (cp << 6) | (c & 0x3f);
+    if (cp < 0xa0) {  // a C1 control
+      flush();
+      execute_or_c1(static_cast<uint8_t>(cp));
+      if (state_ != State::ground) break;
+      continue;
     }
-    if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) break;
-    p += n;
-    emit_codepoint(cp);
-    if (state_ != State::ground) break;
+    if (n == kBatch) flush();
+    batch[n++] = cp;
   }
+  flush();
   return p;
+}
+
+// A whole CSI sequence at p (ESC [ ...) in its plain form: an optional private marker,
+// digits and separators, a final byte, all within the buffer. It is parsed and
+// dispatched here, in one loop, and the return value is the byte after it. Anything
+// else (an intermediate, a control inside, too many parameters, the buffer ending
+// first) returns nullptr having consumed nothing, and the state machine takes the
+// sequence byte by byte with the same result.
+const char* Parser::csi_run(const char* p, const char* end) {
+  if (end - p < 3 || p[1] != '[') return nullptr;
+  const char* q = p + 2;
+  Params& params = params_;
+  params.prefix = 0;
+  params.intermediate_count = 0;
+  params.intermediates[0] = 0;
+  if (static_cast<uint8_t>(*q) - 0x3cu < 4u) params.prefix = *q++;
+  int count = 0;
+  int32_t value = -1;
+  bool sub = false;
+  bool any = false;  // a digit or separator was seen: there is at least one parameter
+  for (; q < end; ++q) {
+    const uint8_t b = static_cast<uint8_t>(*q);
+    if (static_cast<unsigned>(b - '0') < 10u) {
+      value = std::min((value < 0 ? 0 : value) * 10 + (b - '0'), kMaxParamValue);
+      any = true;
+    } else if (b == ';' || b == ':') {
+      // This parameter and the one the separator opens must both fit.
+      if (count + 2 > kMaxParams) return nullptr;
+      params.value[count] = value;
+      params.sub[count] = sub;
+      ++count;
+      value = -1;
+      sub = b == ':';
+      any = true;
+    } else if (b >= 0x40 && b < 0x7f) {
+      if (any) {
+        params.value[count] = value;
+        params.sub[count] = sub;
+        ++count;
+      }
+      params.count = count;
+      handler_.csi_dispatch(params, b);
+      return q + 1;
+    } else {
+      return nullptr;
+    }
+  }
+  return nullptr;
 }
 
 // Digits and separators of a CSI sequence without a trip through the state machine

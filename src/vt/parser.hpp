@@ -6,6 +6,14 @@
 // Decisions:
 // - Printable ASCII is delivered in runs (print_ascii) straight from the input buffer,
 //   with no per-byte dispatch and no copy: that is the hot path of every terminal.
+// - Other text is decoded in runs too and delivered a batch of code points per call
+//   (print_codepoints), so CJK, emoji and accented text cost one call per batch, not
+//   one per character. ASCII runs shorter than kShortAscii ride along in the batch:
+//   text like "naïve café" would otherwise alternate between the two paths every few
+//   bytes, paying a call and a run set-up for each stretch.
+// - A CSI sequence that arrives whole and plain (parameters and a final byte only, as
+//   SGR and cursor movement almost always do) is parsed in one loop and dispatched
+//   without entering the state machine; any other form goes through it byte by byte.
 // - UTF-8 is decoded here. Every invalid or overlong sequence becomes one U+FFFD and the
 //   decoder resynchronises on the next byte that can start a character, so bad bytes
 //   never swallow good ones. Decoded U+0080..U+009F act as C1 controls, as in xterm.
@@ -27,6 +35,7 @@ inline constexpr int32_t kMaxParamValue = 65535;  // larger values are clamped
 inline constexpr size_t kMaxOscBytes = 1 << 20;   // 1 MiB: OSC 52 clipboard carries base64
 inline constexpr size_t kMaxDcsBytes = 1 << 20;
 inline constexpr int kMaxIntermediates = 2;  // more: the sequence is ignored
+inline constexpr size_t kShortAscii = 16;    // shorter ASCII runs join a code-point batch
 
 // Parameters of a CSI or DCS sequence. A missing parameter is -1 ("default").
 struct Params {
@@ -56,6 +65,12 @@ class ParserHandler {
   virtual void print_ascii(const char* text, size_t length) = 0;
   // One decoded printable code point (anything that is not a control).
   virtual void print(char32_t cp) = 0;
+  // A run of decoded printable code points, in order: what print() would get one by
+  // one. Text that is mostly not ASCII comes this way, short stretches of printable
+  // ASCII between its characters included; long ASCII runs still go to print_ascii.
+  virtual void print_codepoints(const char32_t* cps, size_t count) {
+    for (size_t i = 0; i < count; ++i) print(cps[i]);
+  }
   // A C0 control (0x00..0x1F, 0x7F is never passed) or a C1 control (0x80..0x9F).
   virtual void execute(uint8_t control) = 0;
   virtual void esc_dispatch(const Params& params, uint8_t final) = 0;
@@ -101,6 +116,7 @@ class Parser {
 
   const char* ground_run(const char* p, const char* end);
   const char* utf8_run(const char* p, const char* end);
+  const char* csi_run(const char* p, const char* end);
   const char* csi_param_run(const char* p, const char* end);
   void decode_utf8_byte(uint8_t byte);
   void emit_codepoint(char32_t cp);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "base/check.hpp"
+#include "vt/ascii.hpp"
 #include "vt/utf8.hpp"
 
 namespace cadence::vt {
@@ -87,8 +88,7 @@ void Terminal::reset() {
 // The pen's style id, and the id erased cells get: the pen's background only (xterm's
 // "background colour erase"), without attributes or a link. Both are interned once per
 // pen change, not per cell or per scrolled line.
-StyleId Terminal::pen_id() {
-  if (pen_id_valid_) return pen_id_;
+StyleId Terminal::intern_pen() {
   Style pen = cursor_.pen;
   pen.link = current_link_;
   Style erase;
@@ -148,62 +148,59 @@ size_t Terminal::scrollback_heap_bytes() const {
 
 // The hot path: printable ASCII straight from the input. Whole runs are copied into the
 // row at once; anything that needs per-character care (a character set other than
-// ASCII, insert mode, a character that may join the previous cluster) takes print().
+// ASCII, insert mode, a character that joins the previous cluster) takes print().
 void Terminal::print_ascii(const char* text, size_t length) {
   const Charsets& cs = cursor_.charsets;
-  if (cs.g[cs.gl] != 'B' || cs.single_shift >= 0 || modes_.insert) {
+  if (cs.g[cs.gl] != 'B' || cs.single_shift >= 0 || modes_.insert) [[unlikely]] {
     for (size_t i = 0; i < length; ++i) print(static_cast<unsigned char>(text[i]));
     return;
   }
   size_t i = 0;
-  if (last_cell_valid_) {
-    // Only the first character can extend the previous cluster (after a prepend, say).
+  // Only the first character can extend the previous cluster, and only after a
+  // Prepend; print() sorts that out.
+  if (last_cell_valid_ && modes_.grapheme_clustering && !segmenter_.breaks_before_ascii())
+      [[unlikely]] {
     print(static_cast<unsigned char>(text[0]));
-    i = 1;
+    if (++i == length) return;
   }
-  if (i == length) return;
-  StyleId style = pen_id();
+  const uint64_t upper = (uint64_t{pen_id()} << 32) | (uint64_t{1} << 48);
   while (i < length) {
     resolve_pending_wrap();
-    int right = right_edge();
-    cursor_.col = std::min(cursor_.col, right);
-    int room = right - cursor_.col + 1;
-    size_t n = std::min<size_t>(static_cast<size_t>(room), length - i);
-    if (!modes_.autowrap && n < length - i) {
+    const int right = right_edge();
+    int col = std::min(cursor_.col, right);
+    size_t n = std::min<size_t>(static_cast<size_t>(right - col + 1), length - i);
+    if (!modes_.autowrap && n < length - i) [[unlikely]] {
       // Without autowrap everything past the margin lands on the last column, so only
       // the run's last character survives there.
       Line& line = touch(cursor_.row);
-      int col = cursor_.col;
       fix_wide_boundary(line, col);
       fix_wide_boundary(line, right);
-      for (size_t k = 0; k + 1 < n; ++k)
-        line.cells[col + k] = Cell{static_cast<unsigned char>(text[i + k]), style, 1, 0};
-      line.cells[right] = Cell{static_cast<unsigned char>(text[length - 1]), style, 1, 0};
+      ascii::widen(reinterpret_cast<uint64_t*>(line.cells.data() + col),
+                   reinterpret_cast<const unsigned char*>(text + i), n - 1, upper);
+      line.cells[right] = Cell{static_cast<unsigned char>(text[length - 1]),
+                               static_cast<StyleId>(upper >> 32), 1, 0};
       cursor_.col = right;
       last_cell_row_ = cursor_.row;
       last_cell_col_ = right;
       break;
     }
-    int col = cursor_.col;
+    const int end = col + static_cast<int>(n);
     // +1: mending a wide character cut at the run's end may blank the cell after it.
-    Line& line = touch_upto(cursor_.row, col + static_cast<int>(n) + 1);
-    fix_wide_boundary(line, col);
-    fix_wide_boundary(line, col + static_cast<int>(n) - 1);
+    Line& line = touch_upto(cursor_.row, end + 1);
+    // Only a wide character's halves need mending; a narrow cell is simply overwritten.
+    if (line.cells[col].width != 1) fix_wide_boundary(line, col);
+    if (line.cells[end - 1].width != 1) fix_wide_boundary(line, end - 1);
     // Cells as 64-bit words (cell.hpp's layout): code point | style << 32 | width << 48.
-    // A plain byte-to-word loop the compiler turns into vector widening stores.
-    uint64_t* out = reinterpret_cast<uint64_t*>(line.cells.data() + col);
-    const uint64_t high = (uint64_t{style} << 32) | (uint64_t{1} << 48);
-    const unsigned char* src = reinterpret_cast<const unsigned char*>(text + i);
-    for (size_t k = 0; k < n; ++k) out[k] = high | src[k];
+    ascii::widen(reinterpret_cast<uint64_t*>(line.cells.data() + col),
+                 reinterpret_cast<const unsigned char*>(text + i), n, upper);
     i += n;
-    col += static_cast<int>(n);
     last_cell_row_ = cursor_.row;
-    last_cell_col_ = col - 1;
-    if (col > right) {
+    last_cell_col_ = end - 1;
+    if (end > right) {
       cursor_.col = right;
       cursor_.pending_wrap = modes_.autowrap;
     } else {
-      cursor_.col = col;
+      cursor_.col = end;
     }
   }
   last_printed_ = static_cast<unsigned char>(text[length - 1]);
@@ -211,6 +208,61 @@ void Terminal::print_ascii(const char* text, size_t length) {
   last_cell_valid_ = true;
   segmenter_.reset();
   segmenter_.feed(last_printed_);
+}
+
+// Room on a normal row, no wrap pending, no insert mode.
+[[gnu::always_inline]] inline bool Terminal::put_char_fast(char32_t cp, int width) {
+  if (!cursor_.pending_wrap && !modes_.insert) [[likely]] {
+    Line& line = active_->row(cursor_.row);
+    const int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+    const int col = cursor_.col;
+    if (line.size == LineSize::normal && col + width - 1 <= right) [[likely]] {
+      const StyleId style = pen_id();
+      line.version = seq_;
+      // +1: mending a wide character cut by this one may blank the cell after it.
+      line.extent = std::max(line.extent, col + width + 1);
+      Cell* cells = line.cells.data();
+      if (cells[col].width != 1) fix_wide_boundary(line, col);
+      if (width == 2 && cells[col + 1].width != 1) fix_wide_boundary(line, col + 1);
+      cells[col] = Cell{cp, style, static_cast<uint8_t>(width), 0};
+      if (width == 2) cells[col + 1] = Cell{0, style, 0, 0};
+      last_cell_valid_ = true;
+      last_cell_row_ = cursor_.row;
+      last_cell_col_ = col;
+      last_printed_ = cp;
+      last_printed_width_ = width;
+      if (col + width > right) {
+        cursor_.col = right;
+        cursor_.pending_wrap = modes_.autowrap;
+      } else {
+        cursor_.col = col + width;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// One code point after character-set mapping: it joins the cluster before it or takes
+// cells of its own.
+[[gnu::always_inline]] inline void Terminal::print_mapped(char32_t cp) {
+  const unicode::Properties props(cp);
+  if (modes_.grapheme_clustering && last_cell_valid_) {
+    if (!segmenter_.feed(props)) {
+      attach_to_previous(cp);
+      return;
+    }
+  } else {
+    segmenter_.reset();
+    segmenter_.feed(props);
+  }
+  const int width = props.width();
+  if (width == 0) {
+    attach_to_previous(cp);
+    return;
+  }
+  if (!put_char_fast(cp, width)) [[unlikely]]
+    put_char_slow(cp, width);
 }
 
 void Terminal::print(char32_t cp) {
@@ -230,24 +282,107 @@ void Terminal::print(char32_t cp) {
     else if (set == 'A' && cp == '#')
       cp = 0x00a3;
   }
-  if (modes_.grapheme_clustering && last_cell_valid_) {
-    if (!segmenter_.feed(cp)) {
-      attach_to_previous(cp);
-      return;
-    }
-  } else {
-    segmenter_.reset();
-    segmenter_.feed(cp);
-  }
-  int width = unicode::width(cp);
-  if (width == 0) {
-    attach_to_previous(cp);
+  print_mapped(cp);
+}
+
+// Runs of decoded text: per character, print() without its character-set mapping. The
+// sets are checked once per run; with the default ones (ASCII in GL, no single shift,
+// nothing mapped through GR) there is nothing to map.
+void Terminal::print_codepoints(const char32_t* cps, size_t count) {
+  const Charsets& cs = cursor_.charsets;
+  if (cs.g[cs.gl] != 'B' || cs.single_shift >= 0 || (cs.gr >= 0 && !parser_.utf8())) [[unlikely]] {
+    for (size_t i = 0; i < count; ++i) print(cps[i]);
     return;
   }
-  put_char(cp, width);
+  size_t i = 0;
+  while (i < count) {
+    i = print_row_run(cps, i, count);
+    // What the run stopped at (a wrap, a cluster continuation, a wide character to
+    // mend) takes the general path.
+    if (i < count) print_mapped(cps[i++]);
+  }
+}
+
+// Writes cps[i..] while each code point fits on the cursor's row, either in cells of its
+// own (without mending a wide character) or joining the cluster of a cell this run
+// wrote through a cached cluster step; returns where it stopped. The row, column and
+// segmenter live in locals for the loop, and cells are stored as 64-bit words: stores
+// through Cell's byte-sized fields may alias any member, which made the compiler reload
+// the terminal's state after every character.
+size_t Terminal::print_row_run(const char32_t* cps, size_t i, size_t count) {
+  if (cursor_.pending_wrap || modes_.insert) return i;
+  Line& line = active_->row(cursor_.row);
+  if (line.size != LineSize::normal) return i;
+  const int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+  const bool clustering = modes_.grapheme_clustering;
+  const uint64_t style = uint64_t{pen_id()} << 32;
+  uint64_t* cells = reinterpret_cast<uint64_t*>(line.cells.data());
+  unicode::Segmenter segmenter = segmenter_;
+  bool joinable = clustering && last_cell_valid_;
+  int col = cursor_.col;
+  int last_col = -1;  // the cell this run wrote last
+  int reach = 0;      // Line::extent needed: one past what a cluster step may touch
+  for (; i < count; ++i) {
+    const char32_t cp = cps[i];
+    const unicode::Properties props(cp);
+    const int width = props.width();
+    unicode::Segmenter next = segmenter;
+    if (!joinable) next.reset();
+    const bool starts_cluster = next.feed(props) || !joinable;
+    if (!starts_cluster || width == 0) {
+      // Joins the last cell (attach_to_previous): here only when this run wrote that
+      // cell and the step is cached, and not for VS16 widening a narrow character.
+      if (last_col < 0) break;
+      const char32_t from = static_cast<char32_t>(cells[last_col]);
+      const ClusterStep& step = cluster_steps_[(from * 31 + cp) & (kClusterSteps - 1)];
+      if (step.from != from || step.mark != cp || step.to == 0) break;
+      if (cp == 0xfe0f && col - last_col == 1) break;
+      segmenter = next;
+      cells[last_col] = (cells[last_col] & 0xffffffff00000000ull) | step.to;
+      reach = std::max(reach, last_col + 3);
+      continue;
+    }
+    if (col + width - 1 > right) break;
+    // A wide character's half in the way needs mending (fix_wide_boundary).
+    if (((cells[col] >> 48) & 0xff) != 1) break;
+    if (width == 2 && ((cells[col + 1] >> 48) & 0xff) != 1) break;
+    segmenter = next;
+    cells[col] = style | (uint64_t{static_cast<uint8_t>(width)} << 48) | cp;
+    if (width == 2) cells[col + 1] = style;  // the right half: no code point, width 0
+    last_col = col;
+    col += width;
+    joinable = clustering;
+    if (col > right) {
+      ++i;
+      // A mark after the last column still joins its cell: the next run or the
+      // general path sees it with the wrap pending.
+      break;
+    }
+  }
+  if (last_col < 0) return i;
+  line.version = seq_;
+  // +1: as put_char, room for the cell a cut wide character would have blanked.
+  line.extent = std::max({line.extent, col + 1, reach});
+  segmenter_ = segmenter;
+  last_cell_valid_ = true;
+  last_cell_row_ = cursor_.row;
+  last_cell_col_ = last_col;
+  last_printed_ = static_cast<char32_t>(cells[last_col]);
+  last_printed_width_ = col - last_col;
+  if (col > right) {
+    cursor_.col = right;
+    cursor_.pending_wrap = modes_.autowrap;
+  } else {
+    cursor_.col = col;
+  }
+  return i;
 }
 
 void Terminal::put_char(char32_t cp, int width) {
+  if (!put_char_fast(cp, width)) put_char_slow(cp, width);
+}
+
+void Terminal::put_char_slow(char32_t cp, int width) {
   resolve_pending_wrap();
   int right = right_edge();
   cursor_.col = std::min(cursor_.col, right);
@@ -293,7 +428,7 @@ void Terminal::attach_to_previous(char32_t cp) {
     col = cursor_.pending_wrap ? cursor_.col : cursor_.col - 1;
     if (col < 0) return;
   }
-  Line& line = touch(row);
+  Line& line = active_->row(row);
   if (col >= static_cast<int>(line.cells.size())) return;
   if (line.cells[col].is_wide_tail() && col > 0) --col;
   Cell& cell = line.cells[col];
@@ -324,7 +459,8 @@ void Terminal::attach_to_previous(char32_t cp) {
       step = ClusterStep{cell.cp, cp, id};
     }
   }
-  Line& target = touch(row);
+  // +3: the cell, the right half VS16 may add, and the cell a cut wide character left.
+  Line& target = touch_upto(row, col + 3);
   Cell& c = target.cells[col];
   c.cp = id;
   // REP repeats the preceding character, which here is the whole cluster.

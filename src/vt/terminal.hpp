@@ -232,6 +232,7 @@ class Terminal : private ParserHandler {
   // ParserHandler
   void print_ascii(const char* text, size_t length) override;
   void print(char32_t cp) override;
+  void print_codepoints(const char32_t* cps, size_t count) override;
   void execute(uint8_t control) override;
   void esc_dispatch(const Params& params, uint8_t final) override;
   void csi_dispatch(const Params& params, uint8_t final) override;
@@ -256,11 +257,22 @@ class Terminal : private ParserHandler {
   }
 
   // printing (terminal.cpp)
+  void print_mapped(char32_t cp);
+  size_t print_row_run(const char32_t* cps, size_t i, size_t count);
   void put_char(char32_t cp, int width);
+  // put_char's common case, inlined into the print loops (terminal.cpp); false when the
+  // character needs put_char_slow (a wrap, insert mode, a double-width row).
+  bool put_char_fast(char32_t cp, int width);
+  [[gnu::noinline]] void put_char_slow(char32_t cp, int width);
   void attach_to_previous(char32_t cp);
   void wrap_line();
   void resolve_pending_wrap();
-  StyleId pen_id();
+  StyleId pen_id() {
+    if (pen_id_valid_) [[likely]]
+      return pen_id_;
+    return intern_pen();
+  }
+  StyleId intern_pen();
   StyleId erase_id() {
     pen_id();
     return erase_id_;

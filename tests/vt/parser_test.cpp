@@ -11,11 +11,27 @@ namespace {
 
 class Events : public ParserHandler {
  public:
-  void print_ascii(const char* t, size_t n) override { text_run(std::string(t, n)); }
+  void print_ascii(const char* t, size_t n) override {
+    calls += 'a';
+    text_run(std::string(t, n));
+  }
   void print(char32_t cp) override {
+    calls += 'p';
+    text_run(code_point(cp));
+  }
+  // Logged like the other two, so a log says what was printed whichever way it came.
+  void print_codepoints(const char32_t* cps, size_t n) override {
+    calls += 'c';
+    std::string s;
+    for (size_t i = 0; i < n; ++i)
+      s += cps[i] >= 0x20 && cps[i] < 0x7f ? std::string(1, static_cast<char>(cps[i]))
+                                           : code_point(cps[i]);
+    text_run(s);
+  }
+  static std::string code_point(char32_t cp) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
-    text_run(std::string("<") + buf + ">");
+    return std::string("<") + buf + ">";
   }
   void execute(uint8_t c) override { log.push_back("ctl " + std::to_string(c)); }
   void esc_dispatch(const Params& p, uint8_t f) override {
@@ -46,6 +62,7 @@ class Events : public ParserHandler {
       log.push_back("txt " + s);
   }
   std::vector<std::string> log;
+  std::string calls;  // one letter per text call: a(scii), p(rint), c(odepoints)
 };
 
 std::vector<std::string> parse(std::string_view bytes, bool utf8 = true) {
@@ -147,6 +164,34 @@ TEST(Parser, TooManyParametersDropTheSequenceOnly) {
   EXPECT_EQ(p.dropped_sequences(), 1u);
 }
 
+TEST(Parser, TheParameterLimitIsTheSameWholeOrByteByByte) {
+  auto sequence = [](int params) {
+    std::string s = "\x1b[";
+    for (int i = 0; i < params; ++i) s += (i ? ";" : "") + std::to_string(i);
+    return s + "m";
+  };
+  std::string kept = "csi ";
+  for (int i = 0; i < kMaxParams; ++i) kept += (i ? ";" : "") + std::to_string(i);
+  kept += "m";
+  for (bool bytewise : {false, true}) {
+    for (int params : {kMaxParams, kMaxParams + 1}) {
+      Events e;
+      Parser p(e);
+      const std::string bytes = sequence(params) + "X";
+      if (bytewise) {
+        for (char c : bytes) p.feed(&c, 1);
+      } else {
+        p.feed(bytes);
+      }
+      if (params == kMaxParams)
+        EXPECT_EQ(e.log, (V{kept, "txt X"})) << (bytewise ? "byte by byte" : "whole");
+      else
+        EXPECT_EQ(e.log, V{"txt X"}) << (bytewise ? "byte by byte" : "whole");
+      EXPECT_EQ(p.dropped_sequences(), params == kMaxParams ? 0u : 1u);
+    }
+  }
+}
+
 TEST(Parser, ParameterValuesAreClamped) {
   EXPECT_EQ(parse("\x1b[99999999999999A"), V{"csi 65535A"});
 }
@@ -173,6 +218,55 @@ TEST(Parser, DelIsIgnored) {
   EXPECT_EQ(parse("a\x7f"
                   "b"),
             V{"txt ab"});
+}
+
+TEST(Parser, MostlyNonAsciiTextArrivesInBatchesWithItsShortAsciiStretches) {
+  Events e;
+  Parser p(e);
+  p.feed(
+      "na\xc3\xafve caf\xc3\xa9, Gr\xc3\xb6\xc3\x9f"
+      "e \xe4\xb8\xad\xf0\x9f\x98\x80!");
+  EXPECT_EQ(e.log, V{"txt na<U+00EF>ve caf<U+00E9>, Gr<U+00F6><U+00DF>e <U+4E2D><U+1F600>!"});
+  EXPECT_EQ(e.calls, "ac") << "the leading ASCII run, then one batch for the rest";
+}
+
+TEST(Parser, LongAsciiRunAfterNonAsciiTextGoesBackToTheAsciiPath) {
+  Events e;
+  Parser p(e);
+  p.feed("\xc3\xa9" + std::string(kShortAscii, 'x') + "\xc3\xa9y");
+  EXPECT_EQ(e.log, V{"txt <U+00E9>" + std::string(kShortAscii, 'x') + "<U+00E9>y"});
+  EXPECT_EQ(e.calls, "cac");
+}
+
+TEST(Parser, ControlsAndC1SplitABatchInOrder) {
+  EXPECT_EQ(parse("\xc3\xa9\r\xc3\xbc"), (V{"txt <U+00E9>", "ctl 13", "txt <U+00FC>"}));
+  // U+0085 (NEL) decoded from UTF-8 is a C1 control; U+009B (CSI) starts a sequence.
+  EXPECT_EQ(parse("\xc3\xa9\xc2\x85\xc3\xbc"), (V{"txt <U+00E9>", "ctl 133", "txt <U+00FC>"}));
+  EXPECT_EQ(parse("\xc3\xa9\xc2\x9b"
+                  "2J\xc3\xbc"),
+            (V{"txt <U+00E9>", "csi 2J", "txt <U+00FC>"}));
+}
+
+TEST(Parser, LongNonAsciiTextKeepsItsOrderAcrossBatches) {
+  std::string bytes;
+  std::string want = "txt ";
+  for (int i = 0; i < 300; ++i) {
+    char32_t cp = 0x4e00 + static_cast<char32_t>(i);
+    bytes += static_cast<char>(0xe0 | (cp >> 12));
+    bytes += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    bytes += static_cast<char>(0x80 | (cp & 0x3f));
+    want += Events::code_point(cp);
+    if (i % 7 == 0) {
+      bytes += "ab";
+      want += "ab";
+    }
+  }
+  EXPECT_EQ(parse(bytes), V{want});
+  // Fed a byte at a time, sequences are reassembled and nothing changes.
+  Events e;
+  Parser p(e);
+  for (char c : bytes) p.feed(&c, 1);
+  EXPECT_EQ(e.log, V{want});
 }
 
 }  // namespace

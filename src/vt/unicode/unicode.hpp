@@ -90,6 +90,19 @@ inline std::uint8_t props(char32_t cp) {
 
 }  // namespace detail
 
+// Everything the print path asks about one code point (cell width and the segmenter's
+// input), from a single table lookup; width() and Segmenter::feed(char32_t) each do
+// their own.
+class Properties {
+ public:
+  explicit Properties(char32_t cp) : bits_(detail::props(cp)) {}
+  int width() const { return (bits_ >> detail::kWidthShift) & 3; }
+  unsigned segment_class() const { return bits_ & detail::kSegmentClassMask; }
+
+ private:
+  std::uint8_t bits_;
+};
+
 inline int width(char32_t cp) {
   // Below U+0300 (the first combining mark) only C0, DEL and C1 are not width 1;
   // U+00AD soft hyphen is drawn as a hyphen. unicode_test checks this against the table.
@@ -137,13 +150,22 @@ class Segmenter {
       state_ = 0;
       return boundary;
     }
-    const unsigned cls = detail::props(cp) & detail::kSegmentClassMask;
-    const std::uint8_t t = detail::kSegmenterTransitions[state_ * detail::kSegmentClasses + cls];
+    return feed(Properties(cp));
+  }
+  bool feed(Properties props) {
+    const std::uint8_t t =
+        detail::kSegmenterTransitions[state_ * detail::kSegmentClasses + props.segment_class()];
     state_ = t & detail::kSegmentStateMask;
     return (t & detail::kSegmentBoundaryBit) != 0;
   }
 
   void reset() { state_ = detail::kSegmentStart; }
+
+  // Whether feed() of any printable ASCII character would return true now, without
+  // feeding it: only a Prepend joins what follows it.
+  bool breaks_before_ascii() const {
+    return (state_ & detail::kBreakMask) != static_cast<std::uint8_t>(GraphemeBreak::Prepend);
+  }
 
   friend bool operator==(const Segmenter&, const Segmenter&) = default;
 
