@@ -324,7 +324,7 @@ size_t Terminal::print_row_run(const char32_t* cps, size_t i, size_t count) {
   int reach = 0;      // Line::extent needed: one past what a cluster step may touch
   for (; i < count; ++i) {
     const char32_t cp = cps[i];
-    const unicode::Properties props(cp);
+    const unicode::Properties props = property_cache_(cp);
     const int width = props.width();
     unicode::Segmenter next = segmenter;
     if (!joinable) next.reset();

@@ -401,6 +401,7 @@ class Terminal : private ParserHandler {
   static constexpr size_t kClusterSteps = 256;
   std::array<ClusterStep, kClusterSteps> cluster_steps_{};
   unicode::Segmenter segmenter_;
+  unicode::PropertyCache property_cache_;
   bool last_cell_valid_ = false;
   int last_cell_row_ = 0;
   int last_cell_col_ = 0;

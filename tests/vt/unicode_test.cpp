@@ -329,6 +329,21 @@ TEST(UnicodeWidth, SpotChecks) {
   EXPECT_EQ(width(0xffffffff), 1);
 }
 
+TEST(PropertyCache, AgreesWithTheTableForEveryCodePointHitOrMiss) {
+  PropertyCache cache;
+  // Forward, then again in an order that makes neighbours collide, so entries are
+  // filled, hit and replaced; values past Unicode's range are never kept.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (char32_t i = 0; i <= 0x110100; ++i) {
+      const char32_t cp = pass == 0 ? i : (i * 1031) % 0x110101;
+      ASSERT_EQ(cache(cp).bits(), Properties(cp).bits()) << hex(cp);
+      ASSERT_EQ(cache(cp).bits(), Properties(cp).bits()) << hex(cp) << " cached";
+    }
+  }
+  EXPECT_EQ(cache(0xffffffff).width(), 1);
+  EXPECT_EQ(cache(0x41).bits(), Properties(0x41).bits()) << "unharmed by the out-of-range value";
+}
+
 TEST(UnicodeWidth, InlineFastPathAgreesWithTable) {
   for (char32_t cp = 0; cp < 0x300; ++cp)
     EXPECT_EQ(width(cp), (detail::props(cp) >> detail::kWidthShift) & 3) << hex(cp);
