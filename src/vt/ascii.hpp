@@ -67,43 +67,78 @@ inline size_t printable_prefix(const char* p, size_t n) {
 #endif
 }
 
+#if defined(__SSE2__)
+namespace detail {
+
+// Sixteen, eight and four bytes into cells: zero-extend to 32 bits, then interleave with
+// the constant upper half.
+inline void widen16(__m128i* dst, const unsigned char* src, __m128i hi) {
+  const __m128i zero = _mm_setzero_si128();
+  __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+  __m128i lo16 = _mm_unpacklo_epi8(b, zero);
+  __m128i hi16 = _mm_unpackhi_epi8(b, zero);
+  __m128i d0 = _mm_unpacklo_epi16(lo16, zero);
+  __m128i d1 = _mm_unpackhi_epi16(lo16, zero);
+  __m128i d2 = _mm_unpacklo_epi16(hi16, zero);
+  __m128i d3 = _mm_unpackhi_epi16(hi16, zero);
+  _mm_storeu_si128(dst + 0, _mm_unpacklo_epi32(d0, hi));
+  _mm_storeu_si128(dst + 1, _mm_unpackhi_epi32(d0, hi));
+  _mm_storeu_si128(dst + 2, _mm_unpacklo_epi32(d1, hi));
+  _mm_storeu_si128(dst + 3, _mm_unpackhi_epi32(d1, hi));
+  _mm_storeu_si128(dst + 4, _mm_unpacklo_epi32(d2, hi));
+  _mm_storeu_si128(dst + 5, _mm_unpackhi_epi32(d2, hi));
+  _mm_storeu_si128(dst + 6, _mm_unpacklo_epi32(d3, hi));
+  _mm_storeu_si128(dst + 7, _mm_unpackhi_epi32(d3, hi));
+}
+
+inline void widen8(__m128i* dst, const unsigned char* src, __m128i hi) {
+  const __m128i zero = _mm_setzero_si128();
+  __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(src));
+  __m128i lo16 = _mm_unpacklo_epi8(b, zero);
+  __m128i d0 = _mm_unpacklo_epi16(lo16, zero);
+  __m128i d1 = _mm_unpackhi_epi16(lo16, zero);
+  _mm_storeu_si128(dst + 0, _mm_unpacklo_epi32(d0, hi));
+  _mm_storeu_si128(dst + 1, _mm_unpackhi_epi32(d0, hi));
+  _mm_storeu_si128(dst + 2, _mm_unpacklo_epi32(d1, hi));
+  _mm_storeu_si128(dst + 3, _mm_unpackhi_epi32(d1, hi));
+}
+
+inline void widen4(__m128i* dst, const unsigned char* src, __m128i hi) {
+  const __m128i zero = _mm_setzero_si128();
+  int32_t bytes;
+  std::memcpy(&bytes, src, 4);
+  __m128i d0 = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(bytes), zero), zero);
+  _mm_storeu_si128(dst + 0, _mm_unpacklo_epi32(d0, hi));
+  _mm_storeu_si128(dst + 1, _mm_unpackhi_epi32(d0, hi));
+}
+
+}  // namespace detail
+#endif
+
 // out[k] = upper | src[k] for k < n: printable ASCII bytes into cells whose upper 32 bits
 // (style and width) are `upper`'s.
+//
+// Run lengths are all over the place (words, lines), so the leftover after the last
+// full block is not finished by a loop whose exit would be mispredicted: one more block
+// is written ending exactly at n, overlapping cells already written with the same
+// values.
 inline void widen(uint64_t* out, const unsigned char* src, size_t n, uint64_t upper) {
 #if defined(__SSE2__)
-  const __m128i zero = _mm_setzero_si128();
   const __m128i hi = _mm_set1_epi32(static_cast<int>(upper >> 32));
   __m128i* dst = reinterpret_cast<__m128i*>(out);
-  size_t k = 0;
-  for (; k + 16 <= n; k += 16, dst += 8) {
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k));
-    __m128i lo16 = _mm_unpacklo_epi8(b, zero);
-    __m128i hi16 = _mm_unpackhi_epi8(b, zero);
-    __m128i d0 = _mm_unpacklo_epi16(lo16, zero);
-    __m128i d1 = _mm_unpackhi_epi16(lo16, zero);
-    __m128i d2 = _mm_unpacklo_epi16(hi16, zero);
-    __m128i d3 = _mm_unpackhi_epi16(hi16, zero);
-    _mm_storeu_si128(dst + 0, _mm_unpacklo_epi32(d0, hi));
-    _mm_storeu_si128(dst + 1, _mm_unpackhi_epi32(d0, hi));
-    _mm_storeu_si128(dst + 2, _mm_unpacklo_epi32(d1, hi));
-    _mm_storeu_si128(dst + 3, _mm_unpackhi_epi32(d1, hi));
-    _mm_storeu_si128(dst + 4, _mm_unpacklo_epi32(d2, hi));
-    _mm_storeu_si128(dst + 5, _mm_unpackhi_epi32(d2, hi));
-    _mm_storeu_si128(dst + 6, _mm_unpacklo_epi32(d3, hi));
-    _mm_storeu_si128(dst + 7, _mm_unpackhi_epi32(d3, hi));
+  if (n >= 16) {
+    for (size_t k = 0; k + 16 <= n; k += 16) detail::widen16(dst + k / 2, src + k, hi);
+    // Cells are 8 bytes and stores are 16: the last block's start, n - 16, may be odd.
+    detail::widen16(reinterpret_cast<__m128i*>(out + n - 16), src + n - 16, hi);
+  } else if (n >= 8) {
+    detail::widen8(dst, src, hi);
+    detail::widen8(reinterpret_cast<__m128i*>(out + n - 8), src + n - 8, hi);
+  } else if (n >= 4) {
+    detail::widen4(dst, src, hi);
+    detail::widen4(reinterpret_cast<__m128i*>(out + n - 4), src + n - 4, hi);
+  } else {
+    for (size_t k = 0; k < n; ++k) out[k] = upper | src[k];
   }
-  if (k + 8 <= n) {
-    __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + k));
-    __m128i lo16 = _mm_unpacklo_epi8(b, zero);
-    __m128i d0 = _mm_unpacklo_epi16(lo16, zero);
-    __m128i d1 = _mm_unpackhi_epi16(lo16, zero);
-    _mm_storeu_si128(dst + 0, _mm_unpacklo_epi32(d0, hi));
-    _mm_storeu_si128(dst + 1, _mm_unpackhi_epi32(d0, hi));
-    _mm_storeu_si128(dst + 2, _mm_unpacklo_epi32(d1, hi));
-    _mm_storeu_si128(dst + 3, _mm_unpackhi_epi32(d1, hi));
-    k += 8;
-  }
-  detail::widen_portable(out + k, src + k, n - k, upper);
 #else
   detail::widen_portable(out, src, n, upper);
 #endif

@@ -62,21 +62,36 @@ struct Line {
     return n;
   }
   // out[0, n) = word: cells as 64-bit words, sixteen bytes a store where SSE2 exists
-  // (the compiler's own loop stores one word or one vector per iteration).
+  // (the compiler's own loop stores one word or one vector per iteration). Lengths vary
+  // from row to row, so what is left after the last full block is covered by one more
+  // block ending at n, overlapping stores already made, rather than by a loop whose
+  // exit would be mispredicted.
   static void fill_words(uint64_t* out, size_t n, uint64_t word) {
-    size_t i = 0;
 #if defined(__SSE2__)
     const __m128i w = _mm_set1_epi64x(static_cast<long long>(word));
-    __m128i* v = reinterpret_cast<__m128i*>(out);
-    for (; i + 8 <= n; i += 8, v += 4) {
-      _mm_storeu_si128(v, w);
-      _mm_storeu_si128(v + 1, w);
-      _mm_storeu_si128(v + 2, w);
-      _mm_storeu_si128(v + 3, w);
+    auto store2 = [&](size_t at) { _mm_storeu_si128(reinterpret_cast<__m128i*>(out + at), w); };
+    if (n >= 8) {
+      for (size_t i = 0; i + 8 <= n; i += 8) {
+        store2(i);
+        store2(i + 2);
+        store2(i + 4);
+        store2(i + 6);
+      }
+      store2(n - 8);
+      store2(n - 6);
+      store2(n - 4);
+      store2(n - 2);
+    } else if (n >= 2) {
+      store2(0);
+      if (n >= 4) store2(2);
+      if (n >= 6) store2(4);
+      store2(n - 2);
+    } else if (n == 1) {
+      out[0] = word;
     }
-    for (; i + 2 <= n; i += 2, ++v) _mm_storeu_si128(v, w);
+#else
+    for (size_t i = 0; i < n; ++i) out[i] = word;
 #endif
-    for (; i < n; ++i) out[i] = word;
   }
   static uint64_t as_word(const Cell& cell) {
     uint64_t w;
