@@ -164,12 +164,23 @@ const char* Parser::csi_run(const char* p, const char* end) {
   int32_t value = -1;
   bool sub = false;
   bool any = false;  // a digit or separator was seen: there is at least one parameter
-  for (; q < end; ++q) {
-    const uint8_t b = static_cast<uint8_t>(*q);
+  while (q < end) {
+    uint8_t b = static_cast<uint8_t>(*q);
     if (static_cast<unsigned>(b - '0') < 10u) {
-      value = std::min((value < 0 ? 0 : value) * 10 + (b - '0'), kMaxParamValue);
+      // A whole number in its own loop. Past 65535 nothing changes the clamped result,
+      // and stopping the multiplication there keeps it from overflowing.
+      uint32_t v = b - '0';
+      while (++q < end) {
+        const unsigned digit = static_cast<uint8_t>(*q) - static_cast<unsigned>('0');
+        if (digit > 9) break;
+        if (v <= static_cast<uint32_t>(kMaxParamValue)) v = v * 10 + digit;
+      }
+      value = static_cast<int32_t>(std::min(v, static_cast<uint32_t>(kMaxParamValue)));
       any = true;
-    } else if (b == ';' || b == ':') {
+      if (q == end) break;
+      b = static_cast<uint8_t>(*q);
+    }
+    if (b == ';' || b == ':') {
       // This parameter and the one the separator opens must both fit.
       if (count + 2 > kMaxParams) return nullptr;
       params.value[count] = value;
@@ -178,6 +189,7 @@ const char* Parser::csi_run(const char* p, const char* end) {
       value = -1;
       sub = b == ':';
       any = true;
+      ++q;
     } else if (b >= 0x40 && b < 0x7f) {
       if (any) {
         params.value[count] = value;

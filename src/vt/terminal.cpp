@@ -485,13 +485,6 @@ void Terminal::attach_to_previous(char32_t cp) {
   last_cell_col_ = col;
 }
 
-int Terminal::right_edge() const {
-  int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
-  // A double-width row holds half as many characters (xterm's LineMaxCol).
-  if (active().row(cursor_.row).size != LineSize::normal) right = std::min(right, (cols_ - 1) / 2);
-  return right;
-}
-
 // A character is about to be printed: a pending wrap happens now (or, without
 // autowrap, is forgotten and the character overwrites the last column).
 void Terminal::resolve_pending_wrap() {

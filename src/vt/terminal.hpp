@@ -10,6 +10,7 @@
 // changed rows and how the mux sends deltas.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -287,8 +288,14 @@ class Terminal : private ParserHandler {
   int bottom_margin() const { return scroll_bottom_; }
   int left_margin() const { return modes_.left_right_margins ? margin_left_ : 0; }
   int right_margin() const { return modes_.left_right_margins ? margin_right_ : cols_ - 1; }
-  // The last column the cursor can print in or move to on its row (terminal.cpp).
-  int right_edge() const;
+  // The last column the cursor can print in or move to on its row.
+  int right_edge() const {
+    int right = cursor_.col <= right_margin() ? right_margin() : cols_ - 1;
+    // A double-width row holds half as many characters (xterm's LineMaxCol).
+    if (active().row(cursor_.row).size != LineSize::normal) [[unlikely]]
+      right = std::min(right, (cols_ - 1) / 2);
+    return right;
+  }
   bool full_width_margins() const { return left_margin() == 0 && right_margin() == cols_ - 1; }
   void move_to(int row, int col);
   void move_to_origin_relative(int row, int col);
