@@ -21,10 +21,9 @@ size_t LineRing::find_room(size_t words) {
 }
 
 bool LineRing::grow(size_t words) {
-  size_t used = 0;
-  for (size_t i = 0; i < count_; ++i) used += record_words(count_at(i));
-  if (used + words > max_words_) return false;
-  size_t capacity = std::max<size_t>({capacity_ * 2, 8192, used + words});
+  // At the limit nothing grows: the caller packs lines to make room.
+  if (capacity_ == max_words_ || used_words_ + words > max_words_) return false;
+  size_t capacity = std::max<size_t>({capacity_ * 2, 8192, used_words_ + words});
   capacity = std::min(capacity, max_words_);
   std::unique_ptr<uint64_t[]> bigger(new uint64_t[capacity]);
   size_t out = 0;
@@ -66,13 +65,16 @@ bool LineRing::push(const Line& line, int count) {
   std::memcpy(out, header, sizeof header);
   std::memcpy(out + kHeaderWords, cells, static_cast<size_t>(count) * sizeof(Cell));
   tail_ = at + words;
+  used_words_ += words;
   counts_[(first_count_ + count_) & (count_capacity_ - 1)] = static_cast<uint16_t>(count);
   ++count_;
   return true;
 }
 
 void LineRing::pop_front() {
-  head_ += record_words(count_at(0));
+  const size_t words = record_words(count_at(0));
+  head_ += words;
+  used_words_ -= words;
   first_count_ = (first_count_ + 1) & (count_capacity_ - 1);
   --count_;
   if (count_ == 0) {
@@ -86,7 +88,7 @@ void LineRing::pop_front() {
 void LineRing::release() {
   buffer_.reset();
   counts_.reset();
-  capacity_ = head_ = tail_ = wrap_ = count_ = 0;
+  capacity_ = head_ = tail_ = wrap_ = count_ = used_words_ = 0;
   count_capacity_ = first_count_ = 0;
 }
 

@@ -84,6 +84,7 @@ class LineRing {
   size_t tail_ = 0;
   size_t wrap_ = 0;  // 0: not wrapped
   size_t count_ = 0;
+  size_t used_words_ = 0;  // in records, not counting space lost at a wrap
   // Cell counts, a ring of count_capacity_ (a power of two) entries from first_count_.
   std::unique_ptr<uint16_t[]> counts_;
   size_t count_capacity_ = 0;
