@@ -9,6 +9,8 @@
 //   region_scroll    reported      (scrolling inside DECSTBM, as in a pager's body)
 //   utf8_decode      reported      (the parser's UTF-8 path: printable non-ASCII text)
 //   bytes_per_cell   <= 4          (100,000 lines x 200 columns of coloured text)
+// docs/benchmarks.md ("The emulation core") has the last side-by-side measurement
+// against the code before the run paths, with its date and commit.
 #include <benchmark/benchmark.h>
 
 #include <random>
