@@ -55,6 +55,25 @@ class LineRing {
       pos += record_words(count_at(i));
     }
   }
+  // The i-th line from the front. Walks from the nearer end, so the few newest lines
+  // (what a reader following a flood looks at) cost a step each.
+  Entry at(size_t i) const {
+    if (i >= count_ / 2) {
+      size_t pos = tail_;  // the end of the newest record
+      for (size_t k = count_; k-- > i;) {
+        if (wrap_ != 0 && pos == 0) pos = wrap_;
+        pos -= record_words(count_at(k));
+      }
+      return entry_at(pos);
+    }
+    size_t pos = head_;
+    for (size_t k = 0; k < i; ++k) {
+      if (wrap_ != 0 && pos == wrap_) pos = 0;
+      pos += record_words(count_at(k));
+    }
+    if (wrap_ != 0 && pos == wrap_) pos = 0;
+    return entry_at(pos);
+  }
   // Drops every line and frees the buffer.
   void release();
   size_t heap_bytes() const { return capacity_ * sizeof(uint64_t); }

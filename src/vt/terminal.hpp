@@ -173,7 +173,15 @@ class Terminal : private ParserHandler {
     if (i < scrollback_.size()) {
       f(scrollback_[i]);
     } else {
-      f(recent_.at(i - scrollback_.size()));
+      // Kept as used cells only: handed over as a row of the screen's width.
+      const LineRing::Entry e = recent_.at(i - scrollback_.size());
+      thread_local Line row;
+      row.cells.assign(e.cells, e.cells + e.count);
+      row.cells.resize(static_cast<size_t>(std::max(cols_, e.count)));
+      row.version = e.version;
+      row.wrapped = e.wrapped;
+      row.extent = e.count;
+      f(static_cast<const Line&>(row));
     }
   }
   uint64_t history_line_version(size_t i) const {

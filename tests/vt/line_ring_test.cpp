@@ -57,6 +57,28 @@ TEST(LineRing, KeepsLinesInOrderAcrossWrapAroundAndGrowth) {
   EXPECT_EQ(i, model.size());
 }
 
+TEST(LineRing, AtFindsEveryLineFromEitherEndAcrossWrapAround) {
+  LineRing ring(1 << 20);
+  std::deque<std::pair<Line, int>> expected;
+  uint64_t tag = 1;
+  // Enough pushes and pops for the records to wrap around the buffer several times.
+  for (int step = 0; step < 3000; ++step) {
+    const int count = static_cast<int>((tag * 37) % 120);
+    Line l = make_line(120, count, tag++);
+    ASSERT_TRUE(ring.push(l, count));
+    expected.emplace_back(std::move(l), count);
+    if (expected.size() > 150) {
+      ring.pop_front();
+      expected.pop_front();
+    }
+    if (step % 97 == 0) {
+      for (size_t i = 0; i < expected.size(); ++i) {
+        expect_same(ring.at(i), expected[i].first, expected[i].second);
+      }
+    }
+  }
+}
+
 TEST(LineRing, RefusesALineAtItsByteLimitAndStoresNothing) {
   // 64 KiB: lines of 200 cells take 1616 bytes, so 40 fit and the 41st does not.
   LineRing ring(64 << 10);
