@@ -395,7 +395,7 @@ struct MuxClient::Impl {
     // after a resize and is fetched again.
     std::vector<int64_t> refetch;
     if (options.naive_refetch && acks_resize) refetch = model.history()->take_all();
-    model.apply(delta, line_counter);
+    const bool new_epoch = model.apply(delta, line_counter);
     applied.fetch_add(1, std::memory_order_release);
     counters.deltas.fetch_add(1, std::memory_order_relaxed);
     counters.lines_received.fetch_add(delta.lines.size(), std::memory_order_relaxed);
@@ -428,7 +428,9 @@ struct MuxClient::Impl {
     for (int64_t page = -1; const int64_t row : refetch) {
       if (row / kHistoryPage != page) request_page(delta.pane, page = row / kHistoryPage);
     }
-    if (first) request_page(delta.pane, -1);
+    // Where the history starts: asked once a pane has a screen and again after a reflow
+    // changed how many rows it has.
+    if (first || new_epoch) request_page(delta.pane, -1);
   }
 
   void on(net::LinesReply& reply, size_t) {

@@ -200,8 +200,10 @@ bool RemotePaneModel::apply(const net::PaneDelta& delta, uint64_t& line_counter)
     for (const net::Link& l : delta.links) links_[l.id] = l.uri;
   }
 
-  const int rows = std::max(delta.rows, 0);
-  const int cols = std::max(delta.cols, 0);
+  // The wire allows more than any terminal has; a screen is never made larger than the
+  // terminal's own limit, whatever a peer claims.
+  const int rows = std::clamp(delta.rows, 0, vt::kMaxDimension);
+  const int cols = std::clamp(delta.cols, 0, vt::kMaxDimension);
   const int64_t top = delta.top.get();
   const int64_t old_top = s.top_stable_row;
   const auto old_rows = static_cast<int64_t>(s.lines.size());
