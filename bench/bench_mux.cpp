@@ -2,7 +2,7 @@
 // medians over --runs rounds. Not a Google Benchmark program: each scenario is seconds
 // of real processes, links and threads, and what counts are its own figures.
 //
-//   bench_mux [--runs N] [--only storm,flood,dispatch] [--proxy PATH] [--mux PATH]
+//   bench_mux [--runs N] [--only storm,flood,dispatch] [--proxy PATH] [--mux PATH] [--verbose]
 //
 // storm     A pane with 10,000 lines of scrollback (lines of 20-200 cells, so reflow
 //           re-splits many), its history cached by the client (scrolled through once),
@@ -120,6 +120,7 @@ struct StormResult {
   bool settled = false;
   double settle_ms = 0;
   double bytes = 0;
+  double payload = 0;  // the same before zstd
   double frame_p99_us = 0;
   double frame_max_us = 0;
   double resizes_sent = 0;
@@ -170,6 +171,7 @@ StormResult storm(const Paths& paths, bool naive) {
   wait_quiet(*client, 0.5, 30);
 
   const uint64_t bytes0 = client->counters().bytes_received;
+  const uint64_t payload0 = client->counters().payload_received;
   const uint64_t resizes0 = client->counters().resizes_sent;
   gui.record(true);
   const int widths[2] = {90, 120};
@@ -190,14 +192,19 @@ StormResult storm(const Paths& paths, bool naive) {
   wait_quiet(*client, 1.0, 600);
   gui.record(false);
   result.bytes = static_cast<double>(client->counters().bytes_received - bytes0);
+  result.payload = static_cast<double>(client->counters().payload_received - payload0);
   result.resizes_sent = static_cast<double>(client->counters().resizes_sent - resizes0);
   std::vector<uint64_t> costs = gui.costs();
   result.frame_p99_us = static_cast<double>(percentile(costs, 99)) / 1e3;
   result.frame_max_us = static_cast<double>(percentile(costs, 100)) / 1e3;
   std::vector<Gui::Shown> shown = gui.shown();
   server->with_terminal(pane, [&](vt::Terminal& t) {
+    // The final screen is the server's state after the last resize it applied: same
+    // version, same cells. (Equal cells alone could be an earlier screen at the same
+    // width, shown before the last resize was even sent.)
     for (const Gui::Shown& s : shown) {
-      if (s.at_ns < t_last || !same(*s.screen, t)) continue;
+      if (s.at_ns < t_last || s.screen->server_version != t.version() || !same(*s.screen, t))
+        continue;
       result.settled = true;
       result.settle_ms = ms(s.at_ns - t_last);
       break;
@@ -454,19 +461,25 @@ int main(int argc, char** argv) {
   using namespace cadence::mux::bench;
   cadence::log::configure("warn");
   int runs = 3;
+  bool verbose = false;
   std::string only = "storm,flood,dispatch";
   Paths paths{beside_exe("../tests/tools/cadence-test-proxy"),
               beside_exe("../src/app/cadence-mux")};
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--verbose") {
+      verbose = true;
+      continue;
+    }
+    if (i + 1 >= argc) break;
     if (a == "--runs")
-      runs = std::max(1, std::atoi(argv[i + 1]));
+      runs = std::max(1, std::atoi(argv[++i]));
     else if (a == "--only")
-      only = argv[i + 1];
+      only = argv[++i];
     else if (a == "--proxy")
-      paths.proxy = argv[i + 1];
+      paths.proxy = argv[++i];
     else if (a == "--mux")
-      paths.mux = argv[i + 1];
+      paths.mux = argv[++i];
   }
   signal(SIGPIPE, SIG_IGN);
   setenv("CADENCE_LOG", "warn", 1);  // the cadence-mux this starts
@@ -478,18 +491,24 @@ int main(int argc, char** argv) {
     for (int i = 0; i < runs; ++i) {
       smart.push_back(storm(paths, false));
       naive.push_back(storm(paths, true));
+      if (verbose) {
+        std::printf("run %d: settle %.0f / %.0f ms, bytes %.0f / %.0f, resizes %.0f / %.0f\n",
+                    i + 1, smart.back().settle_ms, naive.back().settle_ms, smart.back().bytes,
+                    naive.back().bytes, smart.back().resizes_sent, naive.back().resizes_sent);
+      }
     }
     std::printf(
-        "| resize storm | settle [ms] | bytes server->client | GUI frame p99 [us] | GUI frame max "
-        "[us] | resizes sent | settled runs |\n");
-    std::printf("|---|---|---|---|---|---|---|\n");
+        "| resize storm | settle [ms] | bytes server->client | before zstd | GUI frame p99 [us] "
+        "| GUI frame max [us] | resizes sent | settled runs |\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
     for (auto* set : {&smart, &naive}) {
       int settled = 0;
       for (const StormResult& r : *set) settled += r.settled;
-      std::printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %d/%d |\n",
+      std::printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d/%d |\n",
                   set == &smart ? "epoch (default)" : "--naive-refetch",
                   med(*set, [](const StormResult& r) { return r.settle_ms; }),
                   med(*set, [](const StormResult& r) { return r.bytes; }),
+                  med(*set, [](const StormResult& r) { return r.payload; }),
                   med(*set, [](const StormResult& r) { return r.frame_p99_us; }),
                   med(*set, [](const StormResult& r) { return r.frame_max_us; }),
                   med(*set, [](const StormResult& r) { return r.resizes_sent; }), settled, runs);

@@ -106,8 +106,8 @@ struct MuxClient::Impl {
   uint64_t credited = 0;             // GUI thread only
 
   struct AtomicCounters {
-    std::atomic<uint64_t> bytes_received{0}, bytes_sent{0}, deltas{0}, lines_received{0},
-        history_pages{0}, resizes_sent{0}, publishes{0}, full_copies{0};
+    std::atomic<uint64_t> bytes_received{0}, payload_received{0}, bytes_sent{0}, deltas{0},
+        lines_received{0}, history_pages{0}, resizes_sent{0}, publishes{0}, full_copies{0};
   };
   AtomicCounters counters;
 
@@ -197,6 +197,7 @@ struct MuxClient::Impl {
         handle(*frame.value(), wire);
         if (lost.load(std::memory_order_relaxed)) return;
       }
+      counters.payload_received.store(conn->received().payload_bytes, std::memory_order_relaxed);
       if (st->eof) return lose("the server closed the connection");
       budget -= std::min(budget, st->bytes);
       if (!st->more) break;
@@ -692,6 +693,7 @@ ClientCounters MuxClient::counters() const {
   const Impl::AtomicCounters& c = impl_->counters;
   ClientCounters out;
   out.bytes_received = c.bytes_received.load();
+  out.payload_received = c.payload_received.load();
   out.bytes_sent = c.bytes_sent.load();
   out.deltas = c.deltas.load();
   out.lines_received = c.lines_received.load();

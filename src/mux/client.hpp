@@ -131,7 +131,8 @@ struct HistoryRows {
 };
 
 struct ClientCounters {
-  uint64_t bytes_received = 0;  // wire bytes, headers included
+  uint64_t bytes_received = 0;    // wire bytes, headers included
+  uint64_t payload_received = 0;  // the same PDUs' payloads before zstd
   uint64_t bytes_sent = 0;
   uint64_t deltas = 0;
   uint64_t lines_received = 0;  // in deltas and history pages
