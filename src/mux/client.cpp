@@ -343,7 +343,11 @@ struct MuxClient::Impl {
   void on(net::Pong& pong, size_t) {
     const uint64_t now = monotonic_ns();
     if (pong.echoed_ns == 0 || pong.echoed_ns > now) return;
+    const bool first = last_rtt == 0;
     last_rtt = now - pong.echoed_ns;
+    // The server paces deltas by the round trip it hears of in Pings: tell it the first
+    // one now rather than at the next tick.
+    if (first) send(net::Ping{now, last_rtt});
     std::lock_guard<std::mutex> guard(state_mutex);
     status.rtt_ns = last_rtt;
   }

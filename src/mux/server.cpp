@@ -5,6 +5,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -84,6 +85,16 @@ Result<void> MuxServer::init() {
     });
     if (!r) return r;
   }
+  pace_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (pace_fd_ < 0) return make_error(std::string("timerfd_create: ") + std::strerror(errno));
+  if (Result<void> r = loop_->add(pace_fd_, EPOLLIN,
+                                  [this](uint32_t) {
+                                    uint64_t ticks;
+                                    (void)!::read(pace_fd_, &ticks, sizeof ticks);
+                                    pace_due_ns_ = 0;
+                                  });
+      !r)
+    return r;
   loop_->set_before_sleep([this] { flush(); });
   return {};
 }
@@ -94,6 +105,7 @@ MuxServer::~MuxServer() {
   // reconnects at once finds no server rather than a dying one.
   session_.reset();
   io_.reset();
+  if (pace_fd_ >= 0) close(pace_fd_);
   if (listen_fd_ >= 0) {
     close(listen_fd_);
     unlink(options_.socket_path.c_str());
@@ -358,6 +370,8 @@ bool MuxServer::dispatch(Client& c, net::Frame& frame) {
 }
 
 void MuxServer::handle(Client& c, uint64_t, net::Ping& ping) {
+  // The client's last round trip paces its deltas (server_flush.cpp).
+  if (ping.last_rtt_ns != 0) c.rtt_ns = ping.last_rtt_ns;
   (void)c.conn->send(net::Pong{ping.sent_ns});
 }
 

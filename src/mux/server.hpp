@@ -2,8 +2,8 @@
 // socket, on one thread.
 //
 // The thread sleeps in one epoll_wait over the listening socket, each client, the pty
-// I/O thread's Waker (a pane has output or exited), a stop Waker and, in the daemon, a
-// signalfd. Requests are handled as they arrive; pane content goes out in one place,
+// I/O thread's Waker (a pane has output or exited), a stop Waker, a timerfd for deltas
+// held back by pacing (server_flush.cpp) and, in the daemon, a signalfd. Requests are handled as they arrive; pane content goes out in one place,
 // flush(), run once per loop iteration before sleeping.
 //
 // Per client and pane the server keeps what that client has (PaneSync): the terminal
@@ -150,6 +150,10 @@ class MuxServer {
   void flush_client(Client& c);
   bool send_delta(Client& c, ServerPane& pane);
   void answer_fetch(Client& c, uint64_t serial, const net::FetchLines& request);
+  // The interval between two deltas of one pane to a client while it keeps changing.
+  uint64_t pace_ns(const Client& c) const;
+  // Wakes the loop at `due` (CLOCK_MONOTONIC ns) unless it is woken earlier already.
+  void wake_at(uint64_t due);
   void update_interest(Client& c);
 
   ServerOptions options_;
@@ -159,6 +163,8 @@ class MuxServer {
   std::unique_ptr<Waker> stop_waker_;
   std::unique_ptr<pty::IoThread> io_;
   std::unique_ptr<Session> session_;
+  int pace_fd_ = -1;          // a timerfd for deltas held back by pacing
+  uint64_t pace_due_ns_ = 0;  // when it fires; 0: disarmed
   std::unordered_map<int, std::unique_ptr<Client>> clients_;
   uint64_t next_client_ = 1;
   std::atomic<bool> stopping_{false};

@@ -26,6 +26,7 @@ struct MuxServer::Client {
     int64_t top = 0;            // the viewport it was sent: top stable row, rows,
     int rows = 0;               // and whether it was the alternate screen
     bool alt = false;
+    uint64_t sent_ns = 0;  // when its last delta went out
     std::string title;
     std::string cwd;
     uint64_t resize_id = 0;    // the last Resize it sent for this pane
@@ -39,6 +40,7 @@ struct MuxServer::Client {
   uint64_t features = 0;
   std::string name;
   uint32_t in_flight = 0;  // deltas sent and not yet credited
+  uint64_t rtt_ns = 0;     // as the client last measured it (Ping::last_rtt_ns)
   size_t next_pane = 0;    // where the next flush starts, so no pane starves
   bool reading = false;    // EPOLLIN interest
   bool writing = false;    // EPOLLOUT interest

@@ -12,6 +12,9 @@
 // rows that scroll off as cached history.
 #include <algorithm>
 
+#include <sys/timerfd.h>
+
+#include "base/clock.hpp"
 #include "base/log.hpp"
 #include "mux/line_wire.hpp"
 #include "mux/server.hpp"
@@ -76,16 +79,41 @@ void MuxServer::flush() {
   for (auto& [fd, why] : gone) drop(fd, why);
 }
 
+// Pacing. With credit alone, a pane that keeps changing spends the whole window in the
+// first few milliseconds after credit returns and then waits out the round trip: on a
+// 100 ms link the client would show one new screen per round trip. Spreading the window
+// over the round trip (at most a frame apart) shows up to a window's worth instead. The
+// first change after a quiet spell is never held back, so typing is not delayed.
+uint64_t MuxServer::pace_ns(const Client& c) const {
+  constexpr uint64_t kFrameNs = 1000000000ull / 60;
+  return std::min<uint64_t>(c.rtt_ns / std::max<uint32_t>(options_.credit_window, 1), kFrameNs);
+}
+
+void MuxServer::wake_at(uint64_t due) {
+  if (pace_due_ns_ != 0 && pace_due_ns_ <= due) return;
+  pace_due_ns_ = due;
+  itimerspec spec{};
+  spec.it_value.tv_sec = static_cast<time_t>(due / 1000000000ull);
+  spec.it_value.tv_nsec = static_cast<long>(due % 1000000000ull);
+  timerfd_settime(pace_fd_, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
 void MuxServer::flush_client(Client& c) {
   const std::vector<net::PaneId>& order = session_->order();
   const size_t n = order.size();
   if (n == 0) return;
   const size_t start = c.next_pane % n;
+  const uint64_t now = monotonic_ns();
+  const uint64_t pace = pace_ns(c);
   for (size_t k = 0; k < n && !c.closing; ++k) {
     const size_t i = (start + k) % n;
     ServerPane* pane = session_->find(order[i]);
     Client::PaneSync& sync = c.panes[pane->id];
     if (!sync.answer_owed && sync.synced && sync.seen_changes == pane->changes) continue;
+    if (!sync.answer_owed && pace > 0 && now < sync.sent_ns + pace) {
+      wake_at(sync.sent_ns + pace);
+      continue;
+    }
     const bool out_of_credit = c.in_flight >= options_.credit_window;
     const bool backed_up = c.conn->pending() > options_.high_water;
     if (!sync.answer_owed && (out_of_credit || backed_up)) {
@@ -167,6 +195,7 @@ bool MuxServer::send_delta(Client& c, ServerPane& pane) {
     sync.epoch = t.history_epoch();
     sync.seen_changes = changes;
     sync.answer_owed = false;
+    sync.sent_ns = monotonic_ns();
   }
   for (const net::PaneDelta& d : deltas) {
     if (Result<uint64_t> r = c.conn->send(d); !r) {
