@@ -3,8 +3,9 @@
 //
 // The thread sleeps in one epoll_wait over the listening socket, each client, the pty
 // I/O thread's Waker (a pane has output or exited), a stop Waker, a timerfd for deltas
-// held back by pacing (server_flush.cpp) and, in the daemon, a signalfd. Requests are handled as they arrive; pane content goes out in one place,
-// flush(), run once per loop iteration before sleeping.
+// held back by pacing (server_flush.cpp) and, in the daemon, a signalfd. Requests are
+// handled as they arrive; pane content goes out in one place, flush(), run once per loop
+// iteration before sleeping.
 //
 // Per client and pane the server keeps what that client has (PaneSync): the terminal
 // version of its last delta, the history epoch, size, title and cwd it was sent, and the
