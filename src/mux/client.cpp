@@ -120,6 +120,10 @@ struct MuxClient::Impl {
   };
   std::unordered_map<net::PaneId, ResizeState> resizes;
   std::unordered_map<uint64_t, std::pair<net::PaneId, int64_t>> fetches;  // id -> (pane, page)
+  // Serial on the wire -> request id, for requests the GUI knows by id, so a failure can
+  // name the request. Answered ones leave; a bound keeps a server that never answers
+  // from growing it.
+  std::unordered_map<uint64_t, uint64_t> requests_by_serial;
   uint64_t line_counter = 0;
   uint64_t last_rtt = 0;
   bool changed = false;
@@ -140,9 +144,10 @@ struct MuxClient::Impl {
     if (w.input_since == 0) w.input_since = monotonic_ns();
   }
 
-  void push_event(ClientEvent event) {
+  template <typename T>
+  void push_event(T&& event) {
     std::lock_guard<std::mutex> guard(state_mutex);
-    events.push_back(std::move(event));
+    events.emplace_back(std::in_place_type<std::decay_t<T>>, std::forward<T>(event));
     changed = true;
   }
 
@@ -150,6 +155,25 @@ struct MuxClient::Impl {
   void send(const T& pdu) {
     if (lost.load(std::memory_order_relaxed)) return;
     if (Result<uint64_t> r = conn->send(pdu); !r) lose("cannot send: " + r.error().message);
+  }
+
+  // A request the GUI made: requests with an id are remembered by serial.
+  template <typename T>
+  void send_request(const T& pdu) {
+    if (lost.load(std::memory_order_relaxed)) return;
+    Result<uint64_t> serial = conn->send(pdu);
+    if (!serial) {
+      if (conn->unusable()) return lose("cannot send: " + serial.error().message);
+      // A request over a limit is refused here and fails like one the server refused.
+      uint64_t id = 0;
+      if constexpr (requires { pdu.request_id; }) id = pdu.request_id;
+      push_event(RequestFailed{id, serial.error().message});
+      return;
+    }
+    if constexpr (requires { pdu.request_id; }) {
+      if (requests_by_serial.size() >= 4096) requests_by_serial.clear();
+      requests_by_serial[serial.value()] = pdu.request_id;
+    }
   }
 
   void lose(std::string reason) {
@@ -224,7 +248,7 @@ struct MuxClient::Impl {
     for (Command& c : batch) {
       if (lost.load(std::memory_order_relaxed)) return;
       if (auto* pdu = std::get_if<net::Pdu>(&c)) {
-        std::visit([&](const auto& p) { send(p); }, *pdu);
+        std::visit([&](const auto& p) { send_request(p); }, *pdu);
       } else if (auto* resize = std::get_if<ResizeCmd>(&c)) {
         request_resize(*resize);
       } else if (auto* fetch = std::get_if<FetchCmd>(&c)) {
@@ -335,7 +359,12 @@ struct MuxClient::Impl {
   void on(net::ErrorPdu& error, size_t) {
     if (error.code == net::ErrorPdu::Code::protocol || error.code == net::ErrorPdu::Code::version)
       return lose("the server refused: " + error.message);
-    push_event(RequestFailed{error.in_reply_to, error.message});
+    uint64_t id = 0;
+    if (auto it = requests_by_serial.find(error.in_reply_to); it != requests_by_serial.end()) {
+      id = it->second;
+      requests_by_serial.erase(it);
+    }
+    push_event(RequestFailed{id, error.message});
   }
 
   void on(net::Ping& ping, size_t) { send(net::Pong{ping.sent_ns}); }
@@ -375,7 +404,11 @@ struct MuxClient::Impl {
     changed = true;
   }
 
-  void on(net::Spawned& spawned, size_t) { push_event(spawned); }
+  void on(net::Spawned& spawned, size_t) {
+    std::erase_if(requests_by_serial,
+                  [&](const auto& entry) { return entry.second == spawned.request_id; });
+    push_event(spawned);
+  }
 
   void on(net::TabEvent& event, size_t) {
     push_event(event);

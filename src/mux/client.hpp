@@ -22,12 +22,13 @@
 // a pending size equal to the one in flight is dropped). Until the server answers, the
 // published screen keeps its old size, which the GUI draws clipped or padded.
 //
-// History: the server sends the viewport only. Rows above it come from history(),
-// which answers from a bounded LRU cache of rows (filled by lines that scroll off and by
-// fetched pages) and asks the server, in bounded pages, for the rows it lacks. A reflow
+// History: the server sends the viewport (and rows that changed on their way out of it).
+// Rows above it come from history(), which answers from a bounded LRU cache of rows
+// (filled by lines that scroll off and by fetched pages) and asks the server, in bounded
+// pages, for the rows it lacks. A reflow
 // on the server bumps the history epoch, which empties the cache without refetching.
 //
-// A dropped link is a state, not a crash: state() says lost and why, every request
+// A dropped link is a state, not a crash: status() says lost and why, every request
 // after that is ignored, and the last published screens stay readable.
 #pragma once
 
@@ -54,7 +55,7 @@ struct ClientOptions {
   std::string name = "cadence";  // sent in Hello, shown in the server's log
   // Rows of scrollback cached per pane (LRU); older ones are fetched again when shown.
   size_t history_cache_rows = 20000;
-  // Interval of the Ping that measures the round trip (and notices a dead link).
+  // Interval of the Ping that measures the round trip (the server paces deltas by it).
   int ping_interval_ms = 2000;
   // Benchmark only: after every resize the server applied, mark every cached history row
   // stale and fetch it again: the behaviour the epoch replaces, kept to measure against.
@@ -100,7 +101,7 @@ struct ConnectionChanged {
   ConnectionStatus status;
 };
 struct RequestFailed {
-  uint64_t in_reply_to = 0;  // serial of the request on the wire
+  uint64_t request_id = 0;  // what spawn(), split() or move_pane() returned; 0 for others
   std::string message;
 };
 using ClientEvent = std::variant<ConnectionChanged, net::TabEvent, net::PaneEvent, net::Spawned,
@@ -147,7 +148,7 @@ class MuxClient {
   using WakeFn = std::function<void()>;
 
   // Connects to a server's unix socket and starts the network thread; the Hello, the
-  // first PaneList and the first deltas follow asynchronously (state() and wake tell).
+  // first PaneList and the first deltas follow asynchronously (status() and wake tell).
   static Result<std::unique_ptr<MuxClient>> connect(const std::string& socket_path, WakeFn wake,
                                                     ClientOptions options = {});
   // The same over a descriptor that is already connected (a socketpair, an SSH channel
@@ -176,7 +177,9 @@ class MuxClient {
   void list_panes();
 
   // Input for a pane's program: bytes already encoded for the terminal's modes
-  // (RemoteScreen::modes), text to paste, pointer events in pane cells, focus.
+  // (RemoteScreen::modes), text to paste, pointer events in pane cells (the server
+  // encodes them under the mode in force; motion with no button held is button 255),
+  // focus.
   void write(RemotePaneId pane, std::string_view bytes);
   void paste(RemotePaneId pane, std::string_view text);
   void mouse(const net::Mouse& event);

@@ -49,6 +49,11 @@ class Connection {
     return encoder_->encode(pdu, out_);
   }
 
+  // After a send() error: whether the connection can go on (a PDU over a limit was
+  // refused and nothing was queued) or not (the compression stream broke, or the peer
+  // stopped reading).
+  bool unusable() const { return encoder_->failed() || pending() > kMaxPendingBytes; }
+
   // Writes what the socket takes. Error: the peer is gone.
   Result<void> flush();
   size_t pending() const { return out_.size() - out_offset_; }

@@ -203,6 +203,27 @@ TEST_F(MuxBadPeers, RequestForAMissingPaneFailsAndTheConnectionStays) {
   expect_bystander_unharmed();
 }
 
+TEST_F(MuxBadPeers, FailedRequestsAreNamedByTheirRequestId) {
+  start_bystander();
+  // Refused by the server: there is no window 12345.
+  const uint64_t remote = (*good)->spawn(12345, 5, 5);
+  // Refused before it leaves: an argument over the protocol's limit.
+  const uint64_t local = (*good)->spawn(0, 5, 5, {}, {std::string(net::kMaxArgBytes + 1, 'a')});
+  std::vector<std::string> why(2);
+  ASSERT_TRUE(eventually([&] {
+    for (ClientEvent& e : good->events()) {
+      if (auto* f = std::get_if<RequestFailed>(&e)) {
+        if (f->request_id == remote) why[0] = f->message;
+        if (f->request_id == local) why[1] = f->message;
+      }
+    }
+    return !why[0].empty() && !why[1].empty();
+  }));
+  EXPECT_EQ(why[0], "no window 12345");
+  EXPECT_NE(why[1].find("limit"), std::string::npos) << why[1];
+  expect_bystander_unharmed();
+}
+
 TEST(MuxPeers, OnlyTheServersOwnUidMayConnect) {
   EXPECT_TRUE(peer_allowed(1000, 1000));
   EXPECT_FALSE(peer_allowed(1001, 1000));
