@@ -407,9 +407,11 @@ void GsubParser::read_feature(const FontFeature& f, const std::vector<uint16_t>&
     return;
   }
   size_t added = 0;
-  for (const auto& [index, value] : mine) {
-    const bool have =
-        std::any_of(chosen.begin(), chosen.end(), [&](const auto& c) { return c.first == index; });
+  for (const auto& entry : mine) {
+    // Not a structured binding: clang does not let a lambda capture one.
+    const auto lookup = entry.first;
+    const bool have = std::any_of(chosen.begin(), chosen.end(),
+                                  [lookup](const auto& c) { return c.first == lookup; });
     if (!have) ++added;
   }
   if (chosen.size() + added > GlyphSubstitutions::kMaxLookups) {
