@@ -309,6 +309,7 @@ class TerminalWindow final : public wayland::WindowListener,
   std::unique_ptr<mux::MuxClient> client_;
   uint64_t topology_seen_ = 0;
   bool remote_spawned_ = false;              // asked an empty server for a first tab
+  mux::RemoteWindowId remote_window_ = 0;    // the server window new tabs open in
   uint64_t remote_tab_versions_ = 0;         // tab versions handed out across rebuilds
   std::vector<config::Action> lua_actions_;  // asked for by a callback, run after it
   int status_fd_ = -1;                       // update-status, armed only with a handler

@@ -212,7 +212,8 @@ void TerminalWindow::new_tab() {
   const mux::Rect area = pane_area();
   if (client_) {
     // The server opens it; the tab appears here with its next pane list.
-    client_->spawn(0, std::max(1, area.rows), std::max(1, area.cols), active_cwd(active_pane()));
+    client_->spawn(remote_window_, std::max(1, area.rows), std::max(1, area.cols),
+                   active_cwd(active_pane()));
     return;
   }
   auto pane = spawn_pane(config_.default_command, area.rows, area.cols, active_cwd(active_pane()));

@@ -176,6 +176,7 @@ void TerminalWindow::sync_remote() {
       mux::TabSet tabs;
       int active_index = -1;
       mux::PaneId active_pane = 0;
+      if (!topology.tabs.empty() && remote_window_ == 0) remote_window_ = topology.tabs[0].window;
       for (const mux::RemoteTab& rt : topology.tabs) {
         std::vector<const mux::RemotePane*> group;
         for (const mux::RemotePane& rp : topology.panes) {

@@ -85,7 +85,9 @@ def run(comp, cadence, mux, work):
             expect(img.count_differing(bg, rows_box) > 200, "the remote pane's text is not drawn")
 
             comp.key("e", mods=("ctrl", "shift"))
-            s = panes_when(term, lambda s: len(s["panes"]) == 2,
+            # (The layout is redone at the next paint: wait until the stats show it.)
+            s = panes_when(term, lambda s: len(s["panes"]) == 2 and
+                           all(p["visible"] and p["cols"] > 0 for p in s["panes"]),
                            "Ctrl+Shift+E did not split the remote pane")
             left, right = sorted(s["panes"], key=lambda p: p["col"])
             expect(left["cols"] + right["cols"] + 1 == s["cols"],
