@@ -59,7 +59,9 @@ class PaneFixture : public ::testing::Test {
 
 TEST_F(PaneFixture, OutputIsParsedAndExitStatusReported) {
   spawn({"sh", "-c", "printf 'hello\\r\\nworld'; exit 7"});
-  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  // The exit can be seen before the loop has dispatched the wake-up it caused: wait for
+  // both (a GUI that is never woken would never see either).
+  ASSERT_TRUE(run_until([&] { return pane_->exited() && wakeups_ >= 1; }));
   EXPECT_EQ(pane_->exit_status(), 7);
   EXPECT_EQ(row(0), "hello");
   EXPECT_EQ(row(1), "world");
