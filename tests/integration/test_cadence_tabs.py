@@ -20,7 +20,8 @@ and cadence's own PNG of the frame (the tab bar and the borders are drawn):
   - Lua: a key bound to cadence.action_callback opens a tab through
     window:perform_action; format-tab-title's colours and update-status's text are drawn;
     hovering a tab restyles it with no Lua call and no tab bar rebuild; editing a module
-    the configuration requires reloads it.
+    the configuration requires reloads it;
+  - tab_bar_at_bottom puts the bar on the last row, and the pane's pty leaves it out.
 """
 
 import os
@@ -385,6 +386,27 @@ def run_lua(comp, cadence, work, pointer):
         term.close()
 
 
+def run_bottom_bar(comp, cadence, work):
+    """tab_bar_at_bottom puts the bar on the last row and the panes above it."""
+    config = os.path.join(work, "bottom.lua")
+    with open(config, "w") as f:
+        f.write("local c = require('cadence').config_builder()\n"
+                "c.tab_bar_at_bottom = true\nc.hide_tab_bar_if_only_one_tab = false\n"
+                "return c\n")
+    term = w.Cadence(comp, cadence, work, "bottom", ["/bin/sh"], extra=("--config", config))
+    try:
+        s = wait_stats(term, lambda s: s["paints"] > 0 and s["tab_bar_row"] >= 0 and
+                       s["panes"] and s["panes"][0]["rows"] > 0, "no tab bar at the bottom")
+        expect(s["tab_bar_row"] == s["rows"] - 1, f"the bar is on row {s['tab_bar_row']} of {s['rows']}")
+        pane = s["panes"][0]
+        expect((pane["row"], pane["rows"]) == (0, s["rows"] - 1), f"the pane is {pane}")
+        expect(pty_size(comp, work, "bottom.txt") == (s["rows"] - 1, s["cols"]),
+               "the pane's pty does not leave the last row to the bar")
+        return "bar on the last row"
+    finally:
+        term.close()
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
@@ -399,6 +421,7 @@ def main():
                 pointer, close_pointer = w.pointer_session(comp)
                 try:
                     result += "; " + run_lua(comp, cadence, work, pointer)
+                    result += "; " + run_bottom_bar(comp, cadence, work)
                 finally:
                     close_pointer()
     except (w.TestFailure, headless.BenchError) as e:
