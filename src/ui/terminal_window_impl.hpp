@@ -1,9 +1,9 @@
 // TerminalWindow's class, shared by its implementation files: terminal_window.cpp (life
 // cycle, configuration, frame pacing and painting), terminal_window_panes.cpp (tabs,
 // panes, layout, Lua callbacks and the actions bindings carry out),
-// terminal_window_input.cpp (keys, pointer, clipboard, input methods, decorations) and
-// terminal_window_diag.cpp (frame log, control socket, HUD, test hooks). Private to
-// src/ui.
+// terminal_window_input.cpp (keys, pointer, clipboard, input methods, decorations),
+// terminal_window_remote.cpp (panes of a mux server) and terminal_window_diag.cpp (frame
+// log, control socket, HUD, test hooks). Private to src/ui.
 #pragma once
 
 #include "ui/terminal_window.hpp"
