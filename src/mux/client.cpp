@@ -581,6 +581,11 @@ Topology MuxClient::topology() const {
   return impl_->topology;
 }
 
+uint64_t MuxClient::topology_version() const {
+  std::lock_guard<std::mutex> guard(impl_->state_mutex);
+  return impl_->topology.version;
+}
+
 std::vector<ClientEvent> MuxClient::take_events() {
   std::lock_guard<std::mutex> guard(impl_->state_mutex);
   return std::exchange(impl_->events, {});

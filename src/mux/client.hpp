@@ -163,6 +163,8 @@ class MuxClient {
 
   ConnectionStatus status() const;
   Topology topology() const;
+  // Its version alone: a poll that finds it unchanged copies nothing.
+  uint64_t topology_version() const;
   std::vector<ClientEvent> take_events();
 
   // Requests. Each returns at once; the answer comes as an event (Spawned, RequestFailed)

@@ -180,6 +180,18 @@ std::string RemotePaneModel::link_uri(uint32_t id) const {
   return it == links_.end() ? std::string() : it->second;
 }
 
+void RemotePaneModel::import_tables(const std::vector<net::WireStyle>& styles,
+                                    const std::vector<net::Link>& links, uint64_t& line_counter) {
+  if (styles_.size() + styles.size() > kMaxClientStyles) compact_styles(line_counter);
+  style_map_.resize(styles.size());
+  for (size_t i = 0; i < styles.size(); ++i) style_map_[i] = intern(from_wire(styles[i]));
+  if (!links.empty()) {
+    std::lock_guard<std::mutex> guard(links_mutex_);
+    if (links_.size() + links.size() > kMaxClientLinks) links_.clear();
+    for (const net::Link& l : links) links_[l.id] = l.uri;
+  }
+}
+
 void RemotePaneModel::retire(RemoteScreen::Line&& line) {
   retired_.push_back(std::make_shared<const RemoteScreen::Line>(std::move(line)));
 }
@@ -190,15 +202,7 @@ bool RemotePaneModel::apply(const net::PaneDelta& delta, uint64_t& line_counter)
   const bool epoch_changed = first || delta.history_epoch != s.history_epoch;
   if (epoch_changed) history_->reset(delta.history_epoch);
 
-  if (styles_.size() + delta.styles.size() > kMaxClientStyles) compact_styles(line_counter);
-  style_map_.resize(delta.styles.size());
-  for (size_t i = 0; i < delta.styles.size(); ++i)
-    style_map_[i] = intern(from_wire(delta.styles[i]));
-  if (!delta.links.empty()) {
-    std::lock_guard<std::mutex> guard(links_mutex_);
-    if (links_.size() + delta.links.size() > kMaxClientLinks) links_.clear();
-    for (const net::Link& l : delta.links) links_[l.id] = l.uri;
-  }
+  import_tables(delta.styles, delta.links, line_counter);
 
   // The wire allows more than any terminal has; a screen is never made larger than the
   // terminal's own limit, whatever a peer claims.
@@ -299,15 +303,7 @@ void RemotePaneModel::apply(const net::LinesReply& reply, uint64_t& line_counter
     dirty_ = true;
   }
   if (!synced_ || reply.history_epoch != s.history_epoch) return;
-  if (styles_.size() + reply.styles.size() > kMaxClientStyles) compact_styles(line_counter);
-  style_map_.resize(reply.styles.size());
-  for (size_t i = 0; i < reply.styles.size(); ++i)
-    style_map_[i] = intern(from_wire(reply.styles[i]));
-  if (!reply.links.empty()) {
-    std::lock_guard<std::mutex> guard(links_mutex_);
-    if (links_.size() + reply.links.size() > kMaxClientLinks) links_.clear();
-    for (const net::Link& l : reply.links) links_[l.id] = l.uri;
-  }
+  import_tables(reply.styles, reply.links, line_counter);
   for (const net::LineCells& in : reply.lines) {
     // Rows at or below the top are the viewport's, which deltas keep current.
     if (in.row.get() >= s.top_stable_row) break;

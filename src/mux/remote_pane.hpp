@@ -115,6 +115,10 @@ class RemotePaneModel {
   };
   uint32_t intern(const vt::Style& style);
   void compact_styles(uint64_t& line_counter);
+  // A PDU's style and link tables: its style indices mapped to ours (style_map_), its
+  // links remembered.
+  void import_tables(const std::vector<net::WireStyle>& styles, const std::vector<net::Link>& links,
+                     uint64_t& line_counter);
   // Lines that scroll off the top of the viewport keep their place in the history.
   void retire(RemoteScreen::Line&& line);
 

@@ -449,11 +449,13 @@ void TerminalWindow::draw_tab_bar() {
   const bool rebuilt = tab_bar_.stats().misses != tab_bar_misses_;
   tab_bar_misses_ = tab_bar_.stats().misses;
   tab_bar_line_ = &line;
-  if (!status_armed_) update_status_timer();
   if (!rebuilt && cols_ == tab_bar_cols_ && row == tab_bar_drawn_row_ &&
       tab_bar_hover_ == tab_bar_drawn_hover_) {
     return;
   }
+  // Whether update-status needs its timer changes only with the configuration or the
+  // bar appearing, and both redraw the bar: a steady frame does not ask again.
+  if (!status_armed_) update_status_timer();
   tab_bar_cols_ = cols_;
   tab_bar_drawn_row_ = row;
   tab_bar_drawn_hover_ = tab_bar_hover_;

@@ -135,8 +135,8 @@ void TerminalWindow::sync_remote() {
                event);
   }
 
-  const mux::Topology topology = client_->topology();
-  if (topology.version != topology_seen_) {
+  if (client_->topology_version() != topology_seen_) {
+    const mux::Topology topology = client_->topology();
     topology_seen_ = topology.version;
     if (topology.panes.empty()) {
       if (panes_.empty() && !remote_spawned_) {
