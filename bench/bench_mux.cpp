@@ -11,9 +11,10 @@
 //           until the link is quiet, time from the last resize to the first frame that
 //           shows the server's final screen (checked cell for cell), and the simulated
 //           GUI's frame cost (take the published screen, copy changed rows, present; 60
-//           Hz). The same run with --naive-refetch, the behaviour the history epoch
-//           replaces. Targets: settle <= 150 ms (RTT + 2 frames), >= 20x fewer bytes
-//           than naive, GUI frame p99 <= 8 ms.
+//           Hz). The same run with resize_settle_ms = 0 (strictly one resize in flight,
+//           no early send of the drag's last size) and with --naive-refetch, the
+//           behaviour the history epoch replaces. Targets: settle <= 150 ms (RTT + 2 frames), >=
+//           20x fewer bytes than naive, GUI frame p99 <= 8 ms.
 // flood     `cat` of a 50 MB file in a remote pane (cadence-mux as its own process) over
 //           the same link. Figures: time until the client shows the end, frames
 //           presented and new screens shown meanwhile (the GUI keeps presenting), when
@@ -128,7 +129,7 @@ struct StormResult {
   double history_rows = 0;
 };
 
-StormResult storm(const Paths& paths, bool naive) {
+StormResult storm(const Paths& paths, bool naive, bool strict = false) {
   StormResult result;
   TempDir dir;
   const std::string socket = dir.path() + "/mux.sock";
@@ -144,6 +145,7 @@ StormResult storm(const Paths& paths, bool naive) {
   }
   ClientOptions options;
   options.naive_refetch = naive;
+  if (strict) options.resize_settle_ms = 0;
   std::unique_ptr<MuxClient> client = connect(proxied, options);
   const net::PaneId pane = spawn(*client, 40, 120, raw_cat_after(file, "filled"));
   Gui gui(*client, pane);
@@ -489,25 +491,31 @@ int main(int argc, char** argv) {
               kBytesPerSecond * 8 / 1e6);
 
   if (only.find("storm") != std::string::npos) {
-    std::vector<StormResult> smart, naive;
+    std::vector<StormResult> smart, strict, naive;
     for (int i = 0; i < runs; ++i) {
       smart.push_back(storm(paths, false));
+      strict.push_back(storm(paths, false, true));
       naive.push_back(storm(paths, true));
       if (verbose) {
-        std::printf("run %d: settle %.0f / %.0f ms, bytes %.0f / %.0f, resizes %.0f / %.0f\n",
-                    i + 1, smart.back().settle_ms, naive.back().settle_ms, smart.back().bytes,
-                    naive.back().bytes, smart.back().resizes_sent, naive.back().resizes_sent);
+        std::printf(
+            "run %d: settle %.0f / %.0f / %.0f ms, bytes %.0f / %.0f, resizes %.0f / %.0f / "
+            "%.0f\n",
+            i + 1, smart.back().settle_ms, strict.back().settle_ms, naive.back().settle_ms,
+            smart.back().bytes, naive.back().bytes, smart.back().resizes_sent,
+            strict.back().resizes_sent, naive.back().resizes_sent);
       }
     }
     std::printf(
         "| resize storm | settle [ms] | bytes server->client | before zstd | GUI frame p99 [us] "
         "| GUI frame max [us] | resizes sent | settled runs |\n");
     std::printf("|---|---|---|---|---|---|---|---|\n");
-    for (auto* set : {&smart, &naive}) {
+    for (auto* set : {&smart, &strict, &naive}) {
       int settled = 0;
       for (const StormResult& r : *set) settled += r.settled;
       std::printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d/%d |\n",
-                  set == &smart ? "epoch (default)" : "--naive-refetch",
+                  set == &smart    ? "epoch (default)"
+                  : set == &strict ? "epoch, resize_settle_ms = 0"
+                                   : "--naive-refetch",
                   med(*set, [](const StormResult& r) { return r.settle_ms; }),
                   med(*set, [](const StormResult& r) { return r.bytes; }),
                   med(*set, [](const StormResult& r) { return r.payload; }),

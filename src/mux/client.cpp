@@ -68,6 +68,8 @@ struct MuxClient::Impl {
   std::unique_ptr<EventLoop> loop;
   std::unique_ptr<Waker> requests;
   int ping_fd = -1;
+  int settle_fd = -1;            // fires when a waiting resize has held still
+  uint64_t settle_deadline = 0;  // network thread only; 0: not armed
   std::thread thread;
   std::atomic<bool> stopping{false};
   std::atomic<bool> lost{false};
@@ -114,9 +116,12 @@ struct MuxClient::Impl {
   // Network thread only.
   std::unordered_map<net::PaneId, std::shared_ptr<RemotePaneModel>> models;
   struct ResizeState {
-    uint64_t in_flight = 0;  // request id, 0: none
-    int rows = 0, cols = 0;  // of the one in flight
+    // Request ids sent and not answered yet, oldest first: one, or two when a size that
+    // held still went out behind the first (settle_due).
+    std::vector<uint64_t> in_flight;
+    int rows = 0, cols = 0;  // of the newest one sent
     std::optional<ResizeCmd> pending;
+    uint64_t pending_since = 0;  // CLOCK_MONOTONIC ns the pending size was last replaced
   };
   std::unordered_map<net::PaneId, ResizeState> resizes;
   std::unordered_map<uint64_t, std::pair<net::PaneId, int64_t>> fetches;  // id -> (pane, page)
@@ -199,6 +204,7 @@ struct MuxClient::Impl {
     (void)loop->add(fd, EPOLLIN, [this](uint32_t ev) { on_socket(ev); });
     (void)loop->add(requests->fd(), EPOLLIN, [this](uint32_t) { on_requests(); });
     if (ping_fd >= 0) (void)loop->add(ping_fd, EPOLLIN, [this](uint32_t) { on_ping(); });
+    if (settle_fd >= 0) (void)loop->add(settle_fd, EPOLLIN, [this](uint32_t) { on_settle(); });
     loop->set_before_sleep([this] { before_sleep(); });
     thread = std::thread([this] { (void)loop->run(); });
   }
@@ -259,27 +265,61 @@ struct MuxClient::Impl {
 
   void request_resize(const ResizeCmd& cmd) {
     ResizeState& rs = resizes[cmd.pane];
-    if (rs.in_flight == 0) return send_resize(cmd);
+    if (rs.in_flight.empty()) return send_resize(cmd);
     // One in flight per pane: a newer size waits, replacing any older waiting one, and
     // one equal to what is in flight is no change at all.
     if (cmd.rows == rs.rows && cmd.cols == rs.cols) {
       rs.pending.reset();
     } else {
       rs.pending = cmd;
+      rs.pending_since = monotonic_ns();
+      if (rs.in_flight.size() == 1) arm_settle(rs.pending_since + settle_ns());
     }
     set_resize_pending(cmd.pane, true);
   }
 
   void send_resize(const ResizeCmd& cmd) {
     ResizeState& rs = resizes[cmd.pane];
-    rs.in_flight = next_request.fetch_add(1);
+    const uint64_t id = next_request.fetch_add(1);
+    rs.in_flight.push_back(id);
     rs.rows = cmd.rows;
     rs.cols = cmd.cols;
     rs.pending.reset();
-    send(
-        net::Resize{cmd.pane, rs.in_flight, cmd.rows, cmd.cols, cmd.pixel_width, cmd.pixel_height});
+    send(net::Resize{cmd.pane, id, cmd.rows, cmd.cols, cmd.pixel_width, cmd.pixel_height});
     counters.resizes_sent.fetch_add(1, std::memory_order_relaxed);
     set_resize_pending(cmd.pane, true);
+  }
+
+  uint64_t settle_ns() const { return uint64_t(options.resize_settle_ms) * 1000000; }
+
+  void arm_settle(uint64_t deadline_ns) {
+    if (settle_fd < 0 || options.resize_settle_ms <= 0) return;
+    if (settle_deadline != 0 && settle_deadline <= deadline_ns) return;
+    settle_deadline = deadline_ns;
+    itimerspec spec{};
+    spec.it_value.tv_sec = static_cast<time_t>(deadline_ns / 1000000000);
+    spec.it_value.tv_nsec = static_cast<long>(deadline_ns % 1000000000);
+    timerfd_settime(settle_fd, TFD_TIMER_ABSTIME, &spec, nullptr);
+  }
+
+  // A size that has held for resize_settle_ms is where the drag stopped: it goes out now,
+  // behind the one in flight, instead of a round trip later. At most two are ever in
+  // flight, so a storm still costs one reflow per round trip, and the last size of a
+  // drag settles one round trip after it, not up to two.
+  void on_settle() {
+    uint64_t ticks = 0;
+    if (::read(settle_fd, &ticks, sizeof ticks) < 0) return;
+    settle_deadline = 0;
+    if (lost.load(std::memory_order_relaxed)) return;
+    const uint64_t now = monotonic_ns();
+    for (auto& [pane, rs] : resizes) {
+      if (!rs.pending || rs.in_flight.size() != 1) continue;
+      if (now - rs.pending_since >= settle_ns()) {
+        send_resize(*rs.pending);
+      } else {
+        arm_settle(rs.pending_since + settle_ns());
+      }
+    }
   }
 
   // A wait that started at `since` was answered: kept (the oldest one) for the frame log.
@@ -428,7 +468,7 @@ struct MuxClient::Impl {
     RemotePaneModel& model = model_of(delta.pane);
     const bool first = !model.has_screen();
     ResizeState& rs = resizes[delta.pane];
-    const bool acks_resize = rs.in_flight != 0 && delta.resize_id >= rs.in_flight;
+    const bool acks_resize = !rs.in_flight.empty() && delta.resize_id >= rs.in_flight.front();
     // The behaviour the epoch replaces, for the benchmark: every cached row is stale
     // after a resize and is fetched again.
     std::vector<int64_t> refetch;
@@ -447,7 +487,12 @@ struct MuxClient::Impl {
       w.server_version = delta.version;
     }
     if (acks_resize) {
-      rs.in_flight = 0;
+      std::erase_if(rs.in_flight, [&](uint64_t id) { return id <= delta.resize_id; });
+    }
+    if (acks_resize && !rs.in_flight.empty()) {
+      // The first of two answered: the pending size may go out once it has held.
+      if (rs.pending) arm_settle(rs.pending_since + settle_ns());
+    } else if (acks_resize) {
       if (rs.pending) {
         // The wait goes on from the first resize: a storm is one wait until the answer
         // to its last size.
@@ -556,6 +601,7 @@ Result<std::unique_ptr<MuxClient>> MuxClient::adopt(int fd, WakeFn wake, ClientO
       timerfd_settime(impl->ping_fd, 0, &spec, nullptr);
     }
   }
+  impl->settle_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   Impl* raw = impl.get();
   std::unique_ptr<MuxClient> client(new MuxClient(std::move(impl)));
   raw->start(fd);
@@ -569,6 +615,7 @@ MuxClient::~MuxClient() {
   impl_->requests->wake();
   if (impl_->thread.joinable()) impl_->thread.join();
   if (impl_->ping_fd >= 0) close(impl_->ping_fd);
+  if (impl_->settle_fd >= 0) close(impl_->settle_fd);
 }
 
 ConnectionStatus MuxClient::status() const {

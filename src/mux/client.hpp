@@ -18,9 +18,13 @@
 //      also after a wake that brought nothing visible to draw (a background tab),
 //      or the server stops sending once its credit is spent.
 //
-// Resizes: at most one per pane is in flight; a newer size replaces the pending one (and
-// a pending size equal to the one in flight is dropped). Until the server answers, the
-// published screen keeps its old size, which the GUI draws clipped or padded.
+// Resizes: one per pane is in flight; a newer size replaces the pending one (and a
+// pending size equal to the one in flight is dropped), so a storm costs the server one
+// reflow per round trip. The one exception is the end of a drag: a pending size that has
+// held for resize_settle_ms goes out at once behind the one in flight (never more than
+// two), so the final size settles one round trip after the drag stops rather than up to
+// two. Until the server answers, the published screen keeps its old size, which the GUI
+// draws clipped or padded.
 //
 // History: the server sends the viewport (and rows that changed on their way out of it).
 // Rows above it come from history(), which answers from a bounded LRU cache of rows
@@ -57,6 +61,9 @@ struct ClientOptions {
   size_t history_cache_rows = 20000;
   // Interval of the Ping that measures the round trip (the server paces deltas by it).
   int ping_interval_ms = 2000;
+  // A waiting resize whose size has held this long (the drag stopped) goes out behind
+  // the one in flight instead of after its answer; 0: never (strictly one in flight).
+  int resize_settle_ms = 20;
   // Benchmark only: after every resize the server applied, mark every cached history row
   // stale and fetch it again: the behaviour the epoch replaces, kept to measure against.
   bool naive_refetch = false;

@@ -191,5 +191,59 @@ TEST_F(MuxSync, ResizeStormEndsWithTheClientEqualToTheServerAtTheLastSize) {
   EXPECT_EQ(server->counters().resizes, c->counters().resizes_sent);
 }
 
+TEST_F(MuxSync, ADragsLastSizeGoesOutBehindTheOneInFlightOnceItHolds) {
+  Proxy proxy(proxied, socket, 0);
+  ASSERT_TRUE(proxy.ready());
+  ClientOptions options;
+  options.resize_settle_ms = 20;
+  TestClient c(proxied, options);
+  const net::PaneId pane = c.spawn_raw(20, 80);
+  ASSERT_NE(pane, 0u);
+  ASSERT_EQ(sync(*server, c, pane), "");
+  // A slow link from here on: 300 ms each way, so answers take 600 ms.
+  proxy.command("delay 300");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const uint64_t sent0 = c->counters().resizes_sent;
+  c->resize(pane, 20, 70);  // goes out at once
+  ASSERT_TRUE(eventually([&] { return c->counters().resizes_sent - sent0 == 1; }));
+  c->resize(pane, 20, 71);  // waits behind it...
+  c->resize(pane, 20, 72);  // ...replaced by this one
+  // 72 holds for longer than the settle time: it goes out without waiting for 70's answer.
+  EXPECT_TRUE(eventually([&] { return c->counters().resizes_sent - sent0 == 2; }, 0.4));
+  // With two in flight, a newer size waits however long it holds.
+  c->resize(pane, 20, 73);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(c->counters().resizes_sent - sent0, 2u);
+  ASSERT_TRUE(eventually([&] {
+    auto s = c.screen(pane);
+    return s && s->cols == 73 && !c->take_wait_info(pane).resize_pending;
+  }));
+  EXPECT_EQ(c->counters().resizes_sent - sent0, 3u);
+  EXPECT_EQ(sync(*server, c, pane), "");
+}
+
+TEST_F(MuxSync, WithoutASettleTimeOnlyOneResizeIsEverInFlight) {
+  Proxy proxy(proxied, socket, 0);
+  ASSERT_TRUE(proxy.ready());
+  ClientOptions options;
+  options.resize_settle_ms = 0;
+  TestClient c(proxied, options);
+  const net::PaneId pane = c.spawn_raw(20, 80);
+  ASSERT_NE(pane, 0u);
+  ASSERT_EQ(sync(*server, c, pane), "");
+  proxy.command("delay 300");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const uint64_t sent0 = c->counters().resizes_sent;
+  c->resize(pane, 20, 70);
+  c->resize(pane, 20, 72);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(c->counters().resizes_sent - sent0, 1u);
+  ASSERT_TRUE(eventually([&] {
+    auto s = c.screen(pane);
+    return s && s->cols == 72 && !c->take_wait_info(pane).resize_pending;
+  }));
+  EXPECT_EQ(c->counters().resizes_sent - sent0, 2u);
+}
+
 }  // namespace
 }  // namespace cadence::mux::testing
