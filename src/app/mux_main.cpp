@@ -96,6 +96,10 @@ mux::InputEncoders input_encoders() {
       event.buttons_held = m.kind == net::Mouse::Kind::motion && m.button != 255;
     }
     if (m.kind != net::Mouse::Kind::wheel && m.button > 6 && m.button != 255) return std::string();
+    // The wheel over a full-screen program that does not track the mouse: arrow keys,
+    // when it asked for them (mode 1007), as a local pane does.
+    if (m.kind == net::Mouse::Kind::wheel && modes.mouse == vt::MouseTracking::off)
+      return ui::encode_alternate_scroll(event, modes);
     return ui::encode_mouse(event, modes);
   };
   return e;

@@ -17,61 +17,31 @@ namespace cadence::ui {
 
 namespace {
 
-struct RowCells {
-  std::vector<std::string> text;  // per column; empty for a blank cell or a wide tail
-  std::vector<uint8_t> width;     // 1, 2 for a wide character, 0 for its right half
-  bool wrapped = false;
-  int size() const { return static_cast<int>(width.size()); }
-};
+using RowCells = SelectionRow;
 
-// Reads rows by stable number, caching the ones already read.
+// Reads rows by stable number, caching the ones already read; every row is `cols` wide.
 class RowReader {
  public:
-  explicit RowReader(const vt::Terminal& t) : t_(t) {}
+  explicit RowReader(const SelectionSource& text) : text_(text) {}
 
-  int64_t first() const {
-    return static_cast<int64_t>(t_.history_total()) - static_cast<int64_t>(t_.scrollback_size());
-  }
-  int64_t screen_top() const { return static_cast<int64_t>(t_.history_total()); }
-  int64_t last() const { return screen_top() + t_.rows() - 1; }
+  int64_t first() const { return text_.first_row(); }
+  int64_t screen_top() const { return text_.screen_top(); }
+  int64_t last() const { return screen_top() + text_.rows() - 1; }
 
   const RowCells& row(int64_t stable) {
     auto it = cache_.find(stable);
     if (it != cache_.end()) return it->second;
     RowCells& r = cache_[stable];
-    load(stable, r);
+    if (stable >= first() && stable <= last()) text_.read(stable, r);
+    while (r.size() < text_.cols()) {
+      r.text.emplace_back();
+      r.width.push_back(1);
+    }
     return r;
   }
 
  private:
-  void load(int64_t stable, RowCells& r) const {
-    const int cols = t_.cols();
-    if (stable >= screen_top() && stable <= last()) {
-      const vt::Line& line = t_.line(Row(static_cast<int32_t>(stable - screen_top())));
-      r.wrapped = line.wrapped;
-      for (const vt::Cell& cell : line.cells) {
-        r.width.push_back(cell.is_wide_tail() ? 0 : cell.width == 2 ? 2 : 1);
-        r.text.push_back(cell.cp == 0 ? std::string() : t_.cell_text(cell));
-      }
-    } else if (stable >= first() && stable < screen_top()) {
-      const vt::PackedLine& line = t_.scrollback_line(static_cast<size_t>(stable - first()));
-      r.wrapped = line.wrapped();
-      line.for_each_cell([&](std::string_view text, uint8_t width, const vt::Style&) {
-        r.text.emplace_back(width == 0 ? std::string_view() : text);
-        r.width.push_back(width == 2 ? 2 : 1);
-        if (width == 2) {
-          r.text.emplace_back();
-          r.width.push_back(0);
-        }
-      });
-    }
-    while (r.size() < cols) {
-      r.text.emplace_back();
-      r.width.push_back(1);
-    }
-  }
-
-  const vt::Terminal& t_;
+  const SelectionSource& text_;
   std::unordered_map<int64_t, RowCells> cache_;
 };
 
@@ -107,7 +77,8 @@ struct Pos {
 // The word and line expansions walk the rows through these.
 class SelectionWalker {
  public:
-  SelectionWalker(const Selection& s, const vt::Terminal& t) : sel_(s), rows_(t), cols_(t.cols()) {}
+  SelectionWalker(const Selection& s, const SelectionSource& t)
+      : sel_(s), rows_(t), cols_(t.cols()) {}
 
   RowReader& rows() { return rows_; }
 
@@ -196,6 +167,45 @@ SelectionPoint to_point(Pos p) { return {StableRow(p.row), Column(p.col)}; }
 Pos to_pos(SelectionPoint p) { return {p.row.get(), p.col.get()}; }
 }  // namespace
 
+int TerminalText::cols() const { return t_.cols(); }
+int TerminalText::rows() const { return t_.rows(); }
+int64_t TerminalText::first_row() const {
+  return static_cast<int64_t>(t_.history_total()) - static_cast<int64_t>(t_.scrollback_size());
+}
+int64_t TerminalText::screen_top() const { return static_cast<int64_t>(t_.history_total()); }
+
+void TerminalText::read(int64_t stable, SelectionRow& r) const {
+  const int64_t top = screen_top();
+  if (stable >= top && stable < top + t_.rows()) {
+    const vt::Line& line = t_.line(Row(static_cast<int32_t>(stable - top)));
+    r.wrapped = line.wrapped;
+    for (const vt::Cell& cell : line.cells) {
+      r.width.push_back(cell.is_wide_tail() ? 0 : cell.width == 2 ? 2 : 1);
+      r.text.push_back(cell.cp == 0 ? std::string() : t_.cell_text(cell));
+    }
+  } else if (stable >= first_row() && stable < top) {
+    const vt::PackedLine& line = t_.scrollback_line(static_cast<size_t>(stable - first_row()));
+    r.wrapped = line.wrapped();
+    line.for_each_cell([&](std::string_view text, uint8_t width, const vt::Style&) {
+      r.text.emplace_back(width == 0 ? std::string_view() : text);
+      r.width.push_back(width == 2 ? 2 : 1);
+      if (width == 2) {
+        r.text.emplace_back();
+        r.width.push_back(0);
+      }
+    });
+  }
+}
+
+uint64_t TerminalText::version() const { return t_.version(); }
+uint64_t TerminalText::row_version(int64_t stable) const {
+  const int64_t row = stable - screen_top();
+  if (row < 0 || row >= t_.rows()) return 0;
+  return t_.line(Row(static_cast<int32_t>(row))).version;
+}
+uint64_t TerminalText::epoch() const { return t_.history_epoch(); }
+bool TerminalText::alt_screen() const { return t_.is_alt_screen(); }
+
 bool Selection::is_word_char(char32_t cp) const {
   if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')) return true;
   if (word_chars_.find(cp) != std::u32string::npos) return true;
@@ -208,7 +218,7 @@ SelectionPoint Selection::point_at(const vt::Terminal& terminal, Row row, Column
           col};
 }
 
-void Selection::begin(const vt::Terminal& terminal, SelectionPoint point, Mode mode,
+void Selection::begin(const SelectionSource& terminal, SelectionPoint point, Mode mode,
                       bool rectangular) {
   SelectionWalker w(*this, terminal);
   Pos p = w.clamp(point);
@@ -230,14 +240,14 @@ void Selection::begin(const vt::Terminal& terminal, SelectionPoint point, Mode m
   update(terminal);
 }
 
-void Selection::extend(const vt::Terminal& terminal, SelectionPoint point) {
+void Selection::extend(const SelectionSource& terminal, SelectionPoint point) {
   if (!active_) return;
   SelectionWalker w(*this, terminal);
   head_ = to_point(w.clamp(point));
   update(terminal);
 }
 
-void Selection::update(const vt::Terminal& terminal) {
+void Selection::update(const SelectionSource& terminal) {
   SelectionWalker w(*this, terminal);
   // The anchor may have dropped out of the scrollback since the selection began.
   anchor_lo_ = to_point(w.clamp(anchor_lo_));
@@ -262,9 +272,9 @@ void Selection::update(const vt::Terminal& terminal) {
     }
   }
   seen_version_ = terminal.version();
-  seen_epoch_ = terminal.history_epoch();
+  seen_epoch_ = terminal.epoch();
   seen_cols_ = terminal.cols();
-  seen_alt_ = terminal.is_alt_screen();
+  seen_alt_ = terminal.alt_screen();
 }
 
 SelectionPoint Selection::start() const { return start_; }
@@ -278,7 +288,7 @@ bool Selection::contains(StableRow row, Column col) const {
   return p >= start_ && p <= end_;
 }
 
-std::string Selection::text(const vt::Terminal& terminal) const {
+std::string Selection::text(const SelectionSource& terminal) const {
   if (!active_) return {};
   RowReader rows(terminal);
   SelectionPoint s = start_, e = end_;
@@ -317,18 +327,17 @@ std::string Selection::text(const vt::Terminal& terminal) const {
   return out;
 }
 
-bool Selection::invalidated_by(const vt::Terminal& terminal) const {
+bool Selection::invalidated_by(const SelectionSource& terminal) const {
   if (!active_) return false;
-  if (terminal.history_epoch() != seen_epoch_ || terminal.cols() != seen_cols_ ||
-      terminal.is_alt_screen() != seen_alt_)
+  if (terminal.epoch() != seen_epoch_ || terminal.cols() != seen_cols_ ||
+      terminal.alt_screen() != seen_alt_)
     return true;
-  const int64_t top = static_cast<int64_t>(terminal.history_total());
-  const int64_t first = top - static_cast<int64_t>(terminal.scrollback_size());
-  if (end_.row.get() < first) return true;
+  const int64_t top = terminal.screen_top();
+  if (end_.row.get() < terminal.first_row()) return true;
   const int64_t from = std::max(start_.row.get(), top);
   const int64_t to = std::min(end_.row.get(), top + terminal.rows() - 1);
   for (int64_t r = from; r <= to; ++r)
-    if (terminal.line(Row(static_cast<int32_t>(r - top))).version > seen_version_) return true;
+    if (terminal.row_version(r) > seen_version_) return true;
   return false;
 }
 

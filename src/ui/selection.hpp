@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "base/units.hpp"
 
@@ -35,6 +36,50 @@ class Terminal;
 }
 
 namespace cadence::ui {
+
+// One row of text as the selection reads it.
+struct SelectionRow {
+  std::vector<std::string> text;  // per column; empty for a blank cell or a wide tail
+  std::vector<uint8_t> width;     // 1, 2 for a wide character, 0 for its right half
+  bool wrapped = false;
+  int size() const { return static_cast<int>(width.size()); }
+};
+
+// Where the selected text comes from: a local terminal (TerminalText, read under the
+// pane's lock) or a remote pane's published screen and cached history (RemoteText).
+class SelectionSource {
+ public:
+  virtual ~SelectionSource() = default;
+  virtual int cols() const = 0;
+  virtual int rows() const = 0;            // of the screen
+  virtual int64_t first_row() const = 0;   // the oldest stable row still held
+  virtual int64_t screen_top() const = 0;  // the stable row of screen row 0
+  // Appends the row's cells to `out` (nothing for a row not held or not at hand).
+  virtual void read(int64_t stable, SelectionRow& out) const = 0;
+  // What invalidated_by() compares: a version newer than any screen row's now, one
+  // screen row's version, the history epoch, and which screen is active.
+  virtual uint64_t version() const = 0;
+  virtual uint64_t row_version(int64_t stable) const = 0;
+  virtual uint64_t epoch() const = 0;
+  virtual bool alt_screen() const = 0;
+};
+
+class TerminalText final : public SelectionSource {
+ public:
+  explicit TerminalText(const vt::Terminal& terminal) : t_(terminal) {}
+  int cols() const override;
+  int rows() const override;
+  int64_t first_row() const override;
+  int64_t screen_top() const override;
+  void read(int64_t stable, SelectionRow& out) const override;
+  uint64_t version() const override;
+  uint64_t row_version(int64_t stable) const override;
+  uint64_t epoch() const override;
+  bool alt_screen() const override;
+
+ private:
+  const vt::Terminal& t_;
+};
 
 struct SelectionPoint {
   StableRow row;
@@ -59,10 +104,17 @@ class Selection {
                                  int64_t scrolled_back = 0);
 
   // Starts a selection at `point` (clamped to rows the terminal still holds).
-  void begin(const vt::Terminal& terminal, SelectionPoint point, Mode mode,
+  void begin(const SelectionSource& text, SelectionPoint point, Mode mode,
              bool rectangular = false);
+  void begin(const vt::Terminal& terminal, SelectionPoint point, Mode mode,
+             bool rectangular = false) {
+    begin(TerminalText(terminal), point, mode, rectangular);
+  }
   // Moves the far end to `point`, keeping the anchor (the word or line begun on).
-  void extend(const vt::Terminal& terminal, SelectionPoint point);
+  void extend(const SelectionSource& text, SelectionPoint point);
+  void extend(const vt::Terminal& terminal, SelectionPoint point) {
+    extend(TerminalText(terminal), point);
+  }
   void clear() { active_ = false; }
 
   bool active() const { return active_; }
@@ -78,16 +130,20 @@ class Selection {
   // The selected text: wide characters once, grapheme clusters whole, trailing blanks of
   // each row dropped, rows joined by a newline unless the first was soft-wrapped (always,
   // for a rectangle). No trailing newline.
-  std::string text(const vt::Terminal& terminal) const;
+  std::string text(const SelectionSource& text) const;
+  std::string text(const vt::Terminal& terminal) const { return text(TerminalText(terminal)); }
 
   // True when the selected text may no longer be what was selected (see above).
-  bool invalidated_by(const vt::Terminal& terminal) const;
+  bool invalidated_by(const SelectionSource& text) const;
+  bool invalidated_by(const vt::Terminal& terminal) const {
+    return invalidated_by(TerminalText(terminal));
+  }
 
   // Letters and digits of any script, and the configured word characters.
   bool is_word_char(char32_t cp) const;
 
  private:
-  void update(const vt::Terminal& terminal);
+  void update(const SelectionSource& text);
 
   std::u32string word_chars_{kDefaultWordChars};
   bool active_ = false;

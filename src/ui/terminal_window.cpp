@@ -582,9 +582,24 @@ void TerminalWindow::paint() {
       // A remote pane: the latest screen its client published; no lock, no wait.
       pane->screen = client_ ? client_->screen(pane->remote) : nullptr;
       if (pane->screen) {
-        copied +=
-            pane->view.snapshot_remote(*pane->screen, focused_ && pane.get() == active, blink_on_);
-        pane->screen_drawn = pane->screen->version;
+        const mux::RemoteScreen& s = *pane->screen;
+        if (selection_pane_ == id &&
+            selection_.invalidated_by(RemoteText(pane->screen, client_.get(), pane->remote)))
+          clear_selection();
+        // Scrolled back: the rows above the screen, from the client's history cache.
+        const int64_t top = pane->view.remote_top(s);
+        mux::HistoryRows history;
+        pane->history_missing = false;
+        if (top < s.top_stable_row) {
+          history = client_->history(pane->remote, top,
+                                     static_cast<int>(std::min<int64_t>(
+                                         s.top_stable_row - top, static_cast<int64_t>(s.rows))));
+          for (const auto& line : history.lines) pane->history_missing |= line == nullptr;
+        }
+        const SelectionQuery* selection = selection_pane_ == id ? this : nullptr;
+        copied += pane->view.snapshot_remote(s, &history, selection,
+                                             focused_ && pane.get() == active, blink_on_);
+        pane->screen_drawn = s.version;
       }
       continue;
     }
@@ -607,6 +622,7 @@ void TerminalWindow::paint() {
     } else {
       pane->sync_started_ns = 0;
     }
+    if (selection_pane_ == id && selection_.invalidated_by(t)) clear_selection();
     const SelectionQuery* selection = selection_pane_ == id ? this : nullptr;
     copied += pane->view.snapshot(t, selection, focused_ && pane.get() == active, blink_on_);
   }
@@ -791,6 +807,18 @@ void TerminalWindow::write_stats() const {
   field("config_generation", config_generation_);
   Pane* active = const_cast<TerminalWindow*>(this)->active_pane();
   field("scroll_offset", active ? active->view.scroll_offset() : 0);
+  // The active pane's first row as last drawn (printable ASCII; anything else as '?').
+  std::string top = "\"";
+  if (active && active->view.rows() > 0) {
+    for (const render::GridCell& c : active->view.cells(0)) {
+      if (c.width == 0) continue;
+      top += c.cp == 0                                                   ? ' '
+             : c.cp < 0x20 || c.cp > 0x7e || c.cp == '"' || c.cp == '\\' ? '?'
+                                                                         : static_cast<char>(c.cp);
+    }
+  }
+  while (top.size() > 1 && top.back() == ' ') top.pop_back();
+  field("view_top", top + "\"");
   field("hover_link", active ? active->view.hover_link() : 0);
   field("preedit_chars", active ? active->view.preedit().size() : 0);
   // Tabs and panes: every pane's place in the grid and its terminal's size.

@@ -51,6 +51,7 @@
 #include "ui/key_encoder.hpp"
 #include "ui/mouse_encoder.hpp"
 #include "ui/paste.hpp"
+#include "ui/remote_text.hpp"
 #include "ui/selection.hpp"
 #include "ui/tab_bar.hpp"
 #include "vt/utf8.hpp"
@@ -111,6 +112,7 @@ struct Pane {
   mux::MuxClient* client = nullptr;
   std::shared_ptr<const mux::RemoteScreen> screen;  // taken at the frame's start
   uint64_t screen_drawn = 0;                        // the screen version last copied
+  bool history_missing = false;                     // scrolled back over rows still on their way
   TerminalView view;
   std::string title;  // from the program (OSC 0/2)
   mux::Rect rect;     // in the window's grid of cells
@@ -240,6 +242,18 @@ class TerminalWindow final : public wayland::WindowListener,
   void on_status_timer();
   void update_status_timer();
   void scroll_active(int lines);
+  void scroll_pane(Pane& pane, int lines);  // positive: back into the scrollback
+  // Runs f with the pane's text as the selection reads it: the local terminal under its
+  // lock, or the remote screen and the client's history cache.
+  template <typename F>
+  void with_text(Pane& pane, F&& f) {
+    if (pane.pty) {
+      std::lock_guard<std::mutex> guard(pane.pty->mutex());
+      f(TerminalText(pane.pty->terminal()));
+    } else if (pane.screen) {
+      f(RemoteText(pane.screen, client_.get(), pane.remote));
+    }
+  }
   void set_window_title();
   // The configured default colours and palette, into a pane's terminal.
   void apply_terminal_colors(Pane& pane);

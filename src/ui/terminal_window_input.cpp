@@ -45,12 +45,9 @@ void TerminalWindow::change_font_size(double delta_pt, bool reset) {
 
 void TerminalWindow::copy_selection(wayland::SelectionKind kind) {
   Pane* pane = find_pane(selection_pane_);
-  if (!pane || !pane->pty) return;
+  if (!pane) return;
   std::string text;
-  {
-    std::lock_guard<std::mutex> guard(pane->pty->mutex());
-    text = selection_.text(pane->pty->terminal());
-  }
+  with_text(*pane, [&](const SelectionSource& source) { text = selection_.text(source); });
   if (!text.empty()) clipboard_->set(kind, std::move(text), seats_->last_serial());
 }
 
@@ -217,18 +214,27 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
       return;
     }
   }
-  if (!pane->pty) {
-    remote_pointer(*pane, p, col, row);
-    return;
-  }
+  const bool shift = p.mods & wayland::modifier::shift;
   vt::Modes modes;
   bool alt_screen = false;
   StableRow stable(0);
-  {
+  if (pane->pty) {
     std::lock_guard<std::mutex> guard(pane->pty->mutex());
     modes = pane->pty->terminal().modes();
     alt_screen = pane->pty->terminal().is_alt_screen();
     stable = pane->view.stable_row_at(pane->pty->terminal(), row);
+  } else {
+    // A remote pane: the server encodes reports under the mode in force there; what
+    // stays here is the view's own scrolling and the selection.
+    const uint32_t remote_modes = pane->screen ? pane->screen->modes : 0;
+    const bool tracking = remote_modes & net::mode::mouse_tracking;
+    alt_screen = remote_modes & net::mode::alt_screen;
+    if (!pane->screen || (tracking && !shift && !selecting_) ||
+        (alt_screen && p.kind == Kind::axis)) {
+      remote_pointer(*pane, p, col, row);
+      return;
+    }
+    stable = pane->view.remote_row_at(row);
   }
   if (p.kind == Kind::button) {
     buttons_held_ += p.pressed ? 1 : -1;
@@ -239,8 +245,7 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
   auto send = [pane](std::string_view bytes) { pane->write(bytes); };
 
   // Programs that track the mouse get it, unless Shift is held (then it selects).
-  const bool shift = p.mods & wayland::modifier::shift;
-  if (modes.mouse != vt::MouseTracking::off && !shift && !selecting_) {
+  if (pane->pty && modes.mouse != vt::MouseTracking::off && !shift && !selecting_) {
     MouseEvent m;
     m.col = col;
     m.row = row;
@@ -286,11 +291,7 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
       send(encode_alternate_scroll(wheel, modes, std::abs(steps)));
       return;
     }
-    {
-      std::lock_guard<std::mutex> guard(pane->pty->mutex());
-      pane->view.scroll_by(pane->pty->terminal(), -steps);
-    }
-    mark_dirty();
+    scroll_pane(*pane, -steps);
     return;
   }
   if (p.kind == Kind::button) {
@@ -311,11 +312,9 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
       const bool rectangular = p.mods & wayland::modifier::alt;
       if (selection_pane_ != pane->id) clear_selection();
       selection_pane_ = pane->id;
-      {
-        std::lock_guard<std::mutex> guard(pane->pty->mutex());
-        selection_.begin(pane->pty->terminal(), SelectionPoint{stable, Column(col)}, mode,
-                         rectangular);
-      }
+      with_text(*pane, [&](const SelectionSource& text) {
+        selection_.begin(text, SelectionPoint{stable, Column(col)}, mode, rectangular);
+      });
       selecting_ = true;
     } else if (selecting_) {
       selecting_ = false;
@@ -326,10 +325,9 @@ void TerminalWindow::on_pointer(const wayland::PointerInput& p) {
     return;
   }
   if (p.kind == Kind::motion && selecting_) {
-    {
-      std::lock_guard<std::mutex> guard(pane->pty->mutex());
-      selection_.extend(pane->pty->terminal(), SelectionPoint{stable, Column(col)});
-    }
+    with_text(*pane, [&](const SelectionSource& text) {
+      selection_.extend(text, SelectionPoint{stable, Column(col)});
+    });
     pane->view.invalidate();
     mark_dirty();
   }

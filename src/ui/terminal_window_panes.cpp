@@ -495,11 +495,18 @@ void TerminalWindow::set_window_title() {
 }
 
 void TerminalWindow::scroll_active(int lines) {
-  Pane* pane = active_pane();
-  if (!pane || !pane->pty) return;  // a remote pane shows its live screen only
-  {
-    std::lock_guard<std::mutex> guard(pane->pty->mutex());
-    pane->view.scroll_by(pane->pty->terminal(), lines);
+  if (Pane* pane = active_pane()) scroll_pane(*pane, lines);
+}
+
+void TerminalWindow::scroll_pane(Pane& pane, int lines) {
+  if (pane.pty) {
+    std::lock_guard<std::mutex> guard(pane.pty->mutex());
+    pane.view.scroll_by(pane.pty->terminal(), lines);
+  } else if (pane.screen) {
+    // Rows come from the client's history cache; missing ones are fetched, and the
+    // wake their arrival brings draws them.
+    pane.view.scroll_remote(*pane.screen, lines);
+    pane.view.invalidate();
   }
   mark_dirty();
 }

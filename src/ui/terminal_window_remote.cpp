@@ -221,6 +221,11 @@ void TerminalWindow::sync_remote() {
   for (auto& [local, pane] : panes_) {
     if (!pane->remote) continue;
     std::shared_ptr<const mux::RemoteScreen> screen = client_->screen(pane->remote);
+    if (pane->visible && pane->history_missing) {
+      // Scrolled back over rows that were on their way: this wake may have brought them.
+      visible_news = true;
+      dirty_ = true;
+    }
     if (!screen || screen->version == pane->screen_drawn) continue;
     if (screen->title != pane->title) {
       pane->title = screen->title;

@@ -1,9 +1,10 @@
 // TerminalView (see view.hpp).
 #include "ui/view.hpp"
 
-#include "vt/utf8.hpp"
-
 #include <algorithm>
+
+#include "net/pdu.hpp"
+#include "vt/utf8.hpp"
 
 namespace cadence::ui {
 namespace {
@@ -299,25 +300,88 @@ void TerminalView::draw_block_cursor(int block_row, uint32_t cursor_color) {
   cursor_row_shown_ = block_row;
 }
 
-int TerminalView::snapshot_remote(const mux::RemoteScreen& s, bool focused, bool cursor_blink_on) {
+namespace {
+
+// How far back a remote view may go: to the first row the server still holds, once known.
+int remote_max_back(const mux::RemoteScreen& s) {
+  if (s.history_first < 0 || (s.modes & net::mode::alt_screen)) return 0;
+  return static_cast<int>(std::max<int64_t>(0, s.top_stable_row - s.history_first));
+}
+
+}  // namespace
+
+void TerminalView::scroll_remote(const mux::RemoteScreen& s, int lines) {
+  remote_top(s);
+  offset_ = std::clamp(offset_ + lines, 0, remote_max_back(s));
+  remote_top_ = s.top_stable_row - offset_;
+}
+
+int64_t TerminalView::remote_top(const mux::RemoteScreen& s) {
+  if (offset_ > 0 && s.history_epoch == remote_epoch_) {
+    // Output moved the screen down: the view stays on the rows it showed.
+    offset_ = static_cast<int>(std::max<int64_t>(0, s.top_stable_row - remote_top_));
+  }
+  offset_ = std::clamp(offset_, 0, remote_max_back(s));
+  remote_epoch_ = s.history_epoch;
+  remote_top_ = s.top_stable_row - offset_;
+  return remote_top_;
+}
+
+void TerminalView::copy_remote_row(const mux::RemoteScreen& s, const mux::RemoteScreen::Line* line,
+                                   int64_t stable, ViewRow& row, const SelectionQuery* selection) {
+  row.cells.resize(static_cast<size_t>(cols_));
+  row.clusters.clear();
+  const bool any_selected = selection && !selection->empty();
+  uint32_t last_style = ~0u;
+  bool last_selected = false;
+  render::GridCell resolved;
+  const size_t have = line ? line->cells.size() : 0;
+  for (int c = 0; c < cols_; ++c) {
+    const mux::RemoteScreen::Cell cell = static_cast<size_t>(c) < have
+                                             ? line->cells[static_cast<size_t>(c)]
+                                             : mux::RemoteScreen::Cell{};
+    const bool selected = any_selected && selection->contains(StableRow(stable), c);
+    if (cell.style != last_style || selected != last_selected) {
+      resolve(nullptr, s.style(cell.style), resolved, selected);
+      last_style = cell.style;
+      last_selected = selected;
+    }
+    render::GridCell& g = row.cells[static_cast<size_t>(c)];
+    g = resolved;
+    g.cp = cell.cp;
+    g.width = cell.width;
+    g.cluster = 0;
+    if (line && cell.cluster > 0 && cell.cluster <= line->clusters.size()) {
+      row.clusters.push_back(line->clusters[cell.cluster - 1]);
+      g.cluster = static_cast<uint32_t>(row.clusters.size());
+    }
+  }
+  row.stable = stable;
+  row.version = line ? line->version : 0;
+  row.changed = true;
+}
+
+int TerminalView::snapshot_remote(const mux::RemoteScreen& s, const mux::HistoryRows* history,
+                                  const SelectionQuery* selection, bool focused,
+                                  bool cursor_blink_on) {
   const int rows = std::min<int>(s.rows, static_cast<int>(s.lines.size()));
   if (rows != static_cast<int>(rows_.size()) || s.cols != cols_) {
     rows_.assign(static_cast<size_t>(std::max(0, rows)), ViewRow{});
     cols_ = s.cols;
     all_dirty_ = true;
   }
-  offset_ = 0;
+  const int64_t top = remote_top(s);
   reverse_video_ = false;
   background_ = color_of(nullptr, vt::Color(), false);
 
   CursorView cursor;
   cursor.focused = focused;
   cursor.shape = s.cursor.shape;
-  cursor.row = s.cursor.row;
+  cursor.row = s.cursor.row + offset_;
   cursor.col = std::clamp(s.cursor.col, 0, std::max(0, cols_ - 1));
-  cursor.visible = s.cursor.visible && cursor.row >= 0 && cursor.row < rows && cursor_blink_on;
+  cursor.visible = s.cursor.visible && s.cursor.row >= 0 && cursor.row < rows && cursor_blink_on;
   if (cursor.visible) {
-    const auto& cells = s.lines[static_cast<size_t>(cursor.row)].cells;
+    const auto& cells = s.lines[static_cast<size_t>(s.cursor.row)].cells;
     if (cursor.col < static_cast<int>(cells.size()) &&
         cells[static_cast<size_t>(cursor.col)].width == 2) {
       cursor.width = 2;
@@ -336,33 +400,18 @@ int TerminalView::snapshot_remote(const mux::RemoteScreen& s, bool focused, bool
   int copied = 0;
   for (int r = 0; r < rows; ++r) {
     ViewRow& row = rows_[static_cast<size_t>(r)];
-    const mux::RemoteScreen::Line& line = s.lines[static_cast<size_t>(r)];
-    if (!all_dirty_ && row.stable == line.stable_row && row.version == line.version) continue;
-    row.cells.resize(static_cast<size_t>(cols_));
-    row.clusters.clear();
-    uint32_t last_style = ~0u;
-    render::GridCell resolved;
-    for (int c = 0; c < cols_; ++c) {
-      const mux::RemoteScreen::Cell cell = c < static_cast<int>(line.cells.size())
-                                               ? line.cells[static_cast<size_t>(c)]
-                                               : mux::RemoteScreen::Cell{};
-      if (cell.style != last_style) {
-        resolve(nullptr, s.style(cell.style), resolved, false);
-        last_style = cell.style;
-      }
-      render::GridCell& g = row.cells[static_cast<size_t>(c)];
-      g = resolved;
-      g.cp = cell.cp;
-      g.width = cell.width;
-      g.cluster = 0;
-      if (cell.cluster > 0 && cell.cluster <= line.clusters.size()) {
-        row.clusters.push_back(line.clusters[cell.cluster - 1]);
-        g.cluster = static_cast<uint32_t>(row.clusters.size());
-      }
+    const int64_t stable = top + r;
+    const mux::RemoteScreen::Line* line = nullptr;
+    if (stable >= s.top_stable_row) {
+      line = &s.lines[static_cast<size_t>(stable - s.top_stable_row)];
+    } else if (history && history->epoch == s.history_epoch) {
+      const int64_t i = stable - top;
+      if (i >= 0 && i < static_cast<int64_t>(history->lines.size()))
+        line = history->lines[static_cast<size_t>(i)].get();
     }
-    row.stable = line.stable_row;
-    row.version = line.version;
-    row.changed = true;
+    const uint64_t version = line ? line->version : 0;
+    if (!all_dirty_ && row.stable == stable && row.version == version) continue;
+    copy_remote_row(s, line, stable, row, selection);
     ++copied;
   }
   draw_block_cursor(block_row, remote_palette_[vt::kPaletteCursor] | kOpaque);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/units.hpp"
+#include "mux/client.hpp"
 #include "mux/remote_screen.hpp"
 #include "render/grid_renderer.hpp"
 #include "vt/terminal.hpp"
@@ -76,9 +77,22 @@ class TerminalView {
                bool cursor_blink_on);
   // Phase one for a remote pane: the latest screen its mux client published (immutable,
   // so no lock). Rows are copied when their (stable row, version) changed; colours come
-  // from the configured palette (set_remote_palette). Remote panes show their live
-  // screen only (no scrolling back here yet). Returns the number of rows copied.
-  int snapshot_remote(const mux::RemoteScreen& screen, bool focused, bool cursor_blink_on);
+  // from the configured palette (set_remote_palette).
+  //
+  // Scrolled back, the view starts at remote_top(): rows above the screen come from
+  // `history` (MuxClient::history for [remote_top(), screen.top_stable_row)); a row not
+  // cached yet is drawn blank and copied again once it arrives. Returns the number of
+  // rows copied.
+  int snapshot_remote(const mux::RemoteScreen& screen, const mux::HistoryRows* history,
+                      const SelectionQuery* selection, bool focused, bool cursor_blink_on);
+  // Remote scrollback: moves the view `lines` back (positive) or forward within the rows
+  // the server still holds. While scrolled back the view stays on the same rows as output
+  // arrives; a reflow (new history epoch) keeps the distance from the bottom instead.
+  void scroll_remote(const mux::RemoteScreen& screen, int lines);
+  // The stable row at view row 0 for this screen (and it anchors the view there).
+  int64_t remote_top(const mux::RemoteScreen& screen);
+  // The stable row shown at a view row, as of the last remote_top().
+  StableRow remote_row_at(int view_row) const { return StableRow(remote_top_ + view_row); }
   // The palette remote panes are drawn with: 0..255, then foreground, background, cursor.
   void set_remote_palette(const std::array<uint32_t, vt::kPaletteSize>& palette) {
     if (palette == remote_palette_) return;
@@ -160,6 +174,11 @@ class TerminalView {
   uint32_t hover_link_ = 0;
   uint32_t dim_ = 0;  // in 1/256ths
   std::array<uint32_t, vt::kPaletteSize> remote_palette_{};
+  // Remote scrollback: the stable row at view row 0 and the epoch it was taken in.
+  int64_t remote_top_ = 0;
+  uint64_t remote_epoch_ = 0;
+  void copy_remote_row(const mux::RemoteScreen& s, const mux::RemoteScreen::Line* line,
+                       int64_t stable, ViewRow& row, const SelectionQuery* selection);
   // Applies the block cursor to its row when that row was copied this time.
   void draw_block_cursor(int block_row, uint32_t cursor_color);
   std::u32string preedit_;

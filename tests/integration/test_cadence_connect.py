@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """A cadence window attached to a mux server, end to end, in the headless bench.
 
-    test_cadence_connect.py PATH/TO/cadence PATH/TO/cadence-mux PATH/TO/cadence-test-proxy
+    test_cadence_connect.py PATH/TO/cadence PATH/TO/cadence-mux PATH/TO/cadence-test-proxy \
+        PATH/TO/cadence-test-pointer
 
 A real cadence-mux runs on its own socket with a real shell; `cadence connect
 unix:SOCKET` runs under sway:
   - the window opens the server's first tab, and what is typed runs in the server's
     shell (the file it writes appears);
   - the window draws the remote pane (ink where the output is, in cadence's own PNG);
+  - Shift+PgUp scrolls the remote pane back into the server's scrollback (fetched as it
+    comes into view), a double click there selects a number, Shift+PgDn comes back;
   - Ctrl+Shift+E splits the remote pane: the server's new pane appears beside it and
     each pane's size is what the window gave it;
   - closing the window detaches: the server's panes live on, and a second
@@ -58,6 +61,41 @@ def panes_when(term, predicate, what):
     return s
 
 
+def scroll_and_select(comp, term, work):
+    """Scrolls back into the server's scrollback, selects a word there, scrolls home."""
+    comp.type_text("seq 1 300", enter=True)
+    s = panes_when(term, lambda s: s["view_top"].strip().isdigit() and
+                   int(s["view_top"]) > 250, "seq 1 300 never filled the remote pane")
+    live_top = int(s["view_top"])
+    s = None
+    for _ in range(3):
+        comp.key("Prior", mods=("shift",))
+        s = wait_for(lambda: (lambda st: st if st["scroll_offset"] > 0 else None)(term.stats()),
+                     3, 0.1)
+        if s:
+            break
+    expect(s is not None, "Shift+PgUp did not scroll the remote pane back")
+    # The rows come from the server a page at a time: the view's top row is the line a
+    # page above the live screen's once they are there.
+    want = live_top - s["scroll_offset"]
+    s = panes_when(term, lambda s: s["view_top"] == str(want),
+                   f"scrolled back {s['scroll_offset']} rows, the top row never showed {want}")
+    send, close_pointer = w.pointer_session(comp)
+    try:
+        x, y = w.cell_centre(term, s, 1, 0)
+        send("move", x, y)
+        send("click", "left", "click", "left")
+        word = wait_for(lambda: (lambda r: r.stdout if r.stdout == str(want) else None)(
+            comp.run(["wl-paste", "--primary", "--no-newline"], timeout=10)), 5)
+        expect(word == str(want), "a double click in the remote scrollback did not select "
+               f"{want}: {word!r}")
+    finally:
+        close_pointer()
+    comp.key("Next", mods=("shift",))
+    s = panes_when(term, lambda s: s["scroll_offset"] == 0, "Shift+PgDn did not come back")
+    return f"scrolled back to {want} and selected it"
+
+
 def run(comp, cadence, mux, work):
     socket = os.path.join(work, "mux.sock")
     env = dict(os.environ, HOME=work, ENV="", PS1="$ ", SHELL="/bin/sh")
@@ -83,6 +121,8 @@ def run(comp, cadence, mux, work):
             rows_box = (s["origin_x"], s["origin_y"], img.width // 2, 3 * s["cell_height"])
             bg = img.pixel(img.width - 2, img.height - 2)
             expect(img.count_differing(bg, rows_box) > 200, "the remote pane's text is not drawn")
+            history = scroll_and_select(comp, term, work)
+
 
             comp.key("e", mods=("ctrl", "shift"))
             # (The layout is redone at the next paint: wait until the stats show it.)
@@ -118,7 +158,7 @@ def run(comp, cadence, mux, work):
         except subprocess.TimeoutExpired:
             server.kill()
             raise w.TestFailure("cadence-mux did not stop on SIGTERM")
-    return "typed, drawn, split, detached and reattached to the same shells"
+    return (f"typed, drawn, {history}, split, detached and reattached to the same shells")
 
 
 def run_slow_link(comp, cadence, mux, proxy, work):
@@ -168,12 +208,13 @@ def run_slow_link(comp, cadence, mux, proxy, work):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     cadence = os.path.abspath(sys.argv[1])
     mux = os.path.abspath(sys.argv[2])
     proxy = os.path.abspath(sys.argv[3])
+    w.POINTER = os.path.abspath(sys.argv[4])
     try:
         with tempfile.TemporaryDirectory(prefix="cadence-connect-test-") as work:
             with headless.Compositor(1280, 720, timeout=60) as comp:
