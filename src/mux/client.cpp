@@ -57,7 +57,8 @@ constexpr bool kServerMayNotSend =
     std::is_same_v<T, net::WriteToPane> || std::is_same_v<T, net::Paste> ||
     std::is_same_v<T, net::Mouse> || std::is_same_v<T, net::Focus> ||
     std::is_same_v<T, net::Resize> || std::is_same_v<T, net::FetchLines> ||
-    std::is_same_v<T, net::Credit>;
+    std::is_same_v<T, net::Credit> || std::is_same_v<T, net::Resume> ||
+    std::is_same_v<T, net::Activate>;
 
 }  // namespace
 
@@ -73,6 +74,9 @@ struct MuxClient::Impl {
   std::thread thread;
   std::atomic<bool> stopping{false};
   std::atomic<bool> lost{false};
+  // A descriptor handed over by resume(), for the network thread to pick up (-1: none).
+  int resume_fd = -1;     // under out_mutex
+  uint64_t instance = 0;  // network thread: HelloReply::instance of the server
 
   // GUI -> network.
   std::mutex out_mutex;
@@ -120,6 +124,7 @@ struct MuxClient::Impl {
     // held still went out behind the first (settle_due).
     std::vector<uint64_t> in_flight;
     int rows = 0, cols = 0;  // of the newest one sent
+    ResizeCmd last_sent;
     std::optional<ResizeCmd> pending;
     uint64_t pending_since = 0;  // CLOCK_MONOTONIC ns the pending size was last replaced
   };
@@ -198,6 +203,56 @@ struct MuxClient::Impl {
     changed = true;
   }
 
+  // The same session over a new descriptor: what the client holds of each pane goes in a
+  // Resume, so the server sends only what changed meanwhile; requests that were in flight
+  // are forgotten (their answers went with the old link) and the sizes the GUI wants are
+  // sent again.
+  void resume(int fd) {
+    if (!lost.load()) lose("replaced by a new connection");
+    if (conn) {
+      loop->remove(conn->fd());
+      conn.reset();
+    }
+    conn = std::make_unique<Connection>(fd);
+    {
+      std::lock_guard<std::mutex> guard(out_mutex);
+      outbox.clear();
+    }
+    lost.store(false, std::memory_order_release);
+    {
+      std::lock_guard<std::mutex> guard(state_mutex);
+      status.state = ConnectionState::connecting;
+      status.reason.clear();
+      events.push_back(ConnectionChanged{status});
+      changed = true;
+    }
+    for (auto& [id, fetch] : fetches) {
+      if (auto it = models.find(fetch.first); it != models.end())
+        it->second->history()->page_done(fetch.second);
+    }
+    fetches.clear();
+    requests_by_serial.clear();
+    send(net::Hello{net::kProtocolVersion, kClientFeatures, options.name});
+    net::Resume r;
+    r.instance = instance;
+    for (const auto& [pane, model] : models) {
+      if (model->has_screen() && r.panes.size() < net::kMaxPanesPerList)
+        r.panes.push_back(model->resume_state());
+    }
+    LOG_INFO(kLog, "resuming ", r.panes.size(), " panes over a new connection");
+    send(r);
+    for (auto& [pane, rs] : resizes) {
+      std::optional<ResizeCmd> want = rs.pending;
+      if (!want && !rs.in_flight.empty()) want = rs.last_sent;
+      rs.in_flight.clear();
+      rs.pending.reset();
+      if (want) send_resize(*want);
+    }
+    writing = false;
+    (void)loop->add(fd, EPOLLIN, [this](uint32_t ev) { on_socket(ev); });
+    changed = true;
+  }
+
   void start(int fd) {
     conn = std::make_unique<Connection>(fd);
     send(net::Hello{net::kProtocolVersion, kClientFeatures, options.name});
@@ -247,10 +302,13 @@ struct MuxClient::Impl {
       return;
     }
     std::vector<Command> batch;
+    int fd = -1;
     {
       std::lock_guard<std::mutex> guard(out_mutex);
       batch.swap(outbox);
+      fd = std::exchange(resume_fd, -1);
     }
+    if (fd >= 0) resume(fd);
     for (Command& c : batch) {
       if (lost.load(std::memory_order_relaxed)) return;
       if (auto* pdu = std::get_if<net::Pdu>(&c)) {
@@ -284,6 +342,7 @@ struct MuxClient::Impl {
     rs.in_flight.push_back(id);
     rs.rows = cmd.rows;
     rs.cols = cmd.cols;
+    rs.last_sent = cmd;
     rs.pending.reset();
     send(net::Resize{cmd.pane, id, cmd.rows, cmd.cols, cmd.pixel_width, cmd.pixel_height});
     counters.resizes_sent.fetch_add(1, std::memory_order_relaxed);
@@ -388,6 +447,15 @@ struct MuxClient::Impl {
   }
 
   void on(net::HelloReply& reply, size_t) {
+    if (instance != 0 && reply.instance != instance) {
+      // Another server process: nothing held of "its" panes is theirs. (It ignored the
+      // Resume for the same reason.)
+      LOG_INFO(kLog, "the server was restarted: its panes are new");
+      std::vector<net::PaneId> held;
+      for (const auto& [pane, model] : models) held.push_back(pane);
+      for (net::PaneId pane : held) forget(pane);
+    }
+    instance = reply.instance;
     std::lock_guard<std::mutex> guard(state_mutex);
     status.state = ConnectionState::connected;
     status.server = reply.name;
@@ -609,6 +677,19 @@ Result<std::unique_ptr<MuxClient>> MuxClient::adopt(int fd, WakeFn wake, ClientO
 }
 
 MuxClient::MuxClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+void MuxClient::resume(int fd) {
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags >= 0) (void)fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  {
+    std::lock_guard<std::mutex> guard(impl_->out_mutex);
+    if (impl_->resume_fd >= 0) close(impl_->resume_fd);  // an older one never picked up
+    impl_->resume_fd = fd;
+  }
+  impl_->requests->wake();
+}
+
+void MuxClient::activate(RemotePaneId pane) { impl_->post(net::Pdu(net::Activate{pane})); }
 
 MuxClient::~MuxClient() {
   impl_->stopping.store(true);

@@ -33,7 +33,10 @@
 // on the server bumps the history epoch, which empties the cache without refetching.
 //
 // A dropped link is a state, not a crash: status() says lost and why, every request
-// after that is ignored, and the last published screens stay readable.
+// after that is ignored (input typed meanwhile is dropped, never queued for later), and
+// the last published screens stay readable. resume() carries on over a new connection
+// to the same server: the client sends what it holds of each pane, and the server sends
+// only what changed meanwhile; nothing already held is fetched again.
 #pragma once
 
 #include <cstdint>
@@ -162,6 +165,13 @@ class MuxClient {
   // bridged to `cadence-mux --stdio`); the client owns it from here on.
   static Result<std::unique_ptr<MuxClient>> adopt(int fd, WakeFn wake, ClientOptions options = {});
 
+  // Carries on over a new connected descriptor to the same server (the transport was set
+  // up again, e.g. by an SSH reconnect); the client owns it from here on. Allowed in any
+  // state; a live connection is closed first. Screens, history and the topology stay
+  // as they are until the server's answers update them. A different server process (the
+  // daemon restarted) is noticed from its Hello and everything is fetched afresh.
+  void resume(int fd);
+
   // Stops the network thread and closes the connection: a detach. The server keeps the
   // panes running.
   ~MuxClient();
@@ -184,6 +194,9 @@ class MuxClient {
   void close_pane(RemotePaneId pane);
   uint64_t move_pane(RemotePaneId pane, RemoteTabId to_tab);  // 0: a new tab
   void list_panes();
+  // The window shows this pane (and its tab): the server makes them active, so another
+  // attach finds them.
+  void activate(RemotePaneId pane);
 
   // Input for a pane's program: bytes already encoded for the terminal's modes
   // (RemoteScreen::modes), text to paste, pointer events in pane cells (the server

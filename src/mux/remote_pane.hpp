@@ -89,6 +89,16 @@ class RemotePaneModel {
   int64_t top() const { return back_.screen->top_stable_row; }
   int cols() const { return back_.screen->cols; }
   const std::shared_ptr<HistoryCache>& history() const { return history_; }
+  // What a Resume tells the server this client holds of the pane.
+  net::Resume::Pane resume_state() const {
+    const RemoteScreen& s = *back_.screen;
+    return {id_,
+            s.server_version,
+            s.history_epoch,
+            StableRow(s.top_stable_row),
+            static_cast<int32_t>(s.rows),
+            (s.modes & net::mode::alt_screen) != 0};
+  }
 
   // Applies a delta to the back buffer. Returns true when it moved the history epoch
   // (the cache was emptied).

@@ -3,6 +3,7 @@
 #include "mux/server.hpp"
 
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/clock.hpp"
 #include "base/log.hpp"
 #include "mux/server_client.hpp"
 #include "mux/unix_socket.hpp"
@@ -34,6 +36,7 @@ constexpr bool kClientMayNotSend =
     std::is_same_v<T, net::Spawned> || std::is_same_v<T, net::TabEvent> ||
     std::is_same_v<T, net::PaneEvent> || std::is_same_v<T, net::PaneDelta> ||
     std::is_same_v<T, net::LinesReply> || std::is_same_v<T, net::Bell>;
+static_assert(!kClientMayNotSend<net::Resume> && !kClientMayNotSend<net::Activate>);
 
 }  // namespace
 
@@ -64,6 +67,10 @@ Result<void> MuxServer::init() {
   if (!io) return io.error();
   io_ = std::move(io.value());
   session_ = std::make_unique<Session>(*io_, options_.session);
+  // Not a secret, only distinct per process: a reconnecting client compares it.
+  if (getrandom(&instance_, sizeof instance_, 0) != sizeof instance_)
+    instance_ = monotonic_ns() ^ (static_cast<uint64_t>(getpid()) << 32);
+  instance_ |= 1;  // never 0, which a client that never connected holds
 
   if (Result<void> r = loop_->add(listen_fd_, EPOLLIN, [this](uint32_t) { on_accept(); }); !r)
     return r;
@@ -342,6 +349,7 @@ bool MuxServer::dispatch(Client& c, net::Frame& frame) {
       c.close_reason = "refused: protocol version";
       return false;
     }
+    reply->instance = instance_;
     c.hello = true;
     c.features = reply->features;
     c.name = clip(hello->name, 256);
@@ -500,6 +508,40 @@ void MuxServer::handle(Client& c, uint64_t serial, net::FetchLines& request) {
 
 void MuxServer::handle(Client& c, uint64_t, net::Credit& credit) {
   c.in_flight -= std::min(c.in_flight, credit.frames);
+}
+
+void MuxServer::handle(Client& c, uint64_t, net::Resume& resume) {
+  if (resume.instance != instance_) {
+    // Another server's panes (this daemon was restarted): the client starts afresh,
+    // having seen the instance in the HelloReply.
+    LOG_INFO(kLog, "client ", c.id, " resumes another server's session: ignored");
+    return;
+  }
+  size_t kept = 0;
+  for (const net::Resume::Pane& p : resume.panes) {
+    if (!session_->find(p.pane)) continue;
+    // As if this connection had sent that delta: the next flush sends what is newer.
+    Client::PaneSync sync;
+    sync.synced = true;
+    sync.version = p.version;
+    sync.epoch = p.history_epoch;
+    sync.top = p.top.get();
+    sync.rows = p.rows;
+    sync.alt = p.alt_screen;
+    sync.seen_changes = 0;  // looked at by the next flush
+    c.panes[p.pane] = std::move(sync);
+    ++kept;
+  }
+  LOG_INFO(kLog, "client ", c.id, " resumes ", kept, " of ", resume.panes.size(), " panes");
+}
+
+void MuxServer::handle(Client& c, uint64_t serial, net::Activate& request) {
+  std::vector<net::Pdu> events;
+  if (!session_->activate(request.pane, events)) {
+    return fail_request(c, serial, net::ErrorPdu::Code::no_such_pane,
+                        "no pane " + std::to_string(request.pane));
+  }
+  broadcast_events(events);
 }
 
 void MuxServer::handle(Client& c, uint64_t, net::Clipboard&) {

@@ -138,6 +138,8 @@ class MuxServer {
   void handle(Client& c, uint64_t serial, net::FetchLines& request);
   void handle(Client& c, uint64_t serial, net::Credit& credit);
   void handle(Client& c, uint64_t serial, net::Clipboard& data);
+  void handle(Client& c, uint64_t serial, net::Resume& resume);
+  void handle(Client& c, uint64_t serial, net::Activate& request);
   // The pane a request names, or null after answering that there is none.
   ServerPane* pane_for(Client& c, uint64_t serial, net::PaneId id);
   void write_input(Client& c, uint64_t serial, ServerPane& pane, std::string_view bytes);
@@ -168,6 +170,7 @@ class MuxServer {
   uint64_t pace_due_ns_ = 0;  // when it fires; 0: disarmed
   std::unordered_map<int, std::unique_ptr<Client>> clients_;
   uint64_t next_client_ = 1;
+  uint64_t instance_ = 0;  // HelloReply::instance: random, for this process
   std::atomic<bool> stopping_{false};
 
   // Written by the server thread, read by counters() from anywhere.

@@ -253,6 +253,23 @@ Result<net::Spawned> Session::move(const net::MovePane& request, Events& events)
   return net::Spawned{request.request_id, to_id, tab_id, request.pane};
 }
 
+bool Session::activate(net::PaneId pane, Events& events) {
+  ServerWindow* w = window_of(pane);
+  if (!w) return false;
+  Tab* tab = w->tabs.tab_of(pane);
+  if (!tab) return false;
+  const bool tab_changed = &w->tabs.active() != tab;
+  const bool pane_changed = tab->active_pane != pane;
+  if (!tab_changed && !pane_changed) return true;
+  const TabId tab_id = tab->id;
+  w->tabs.activate_pane(pane);
+  if (tab_changed)
+    events.push_back(net::TabEvent{net::TabEvent::Kind::activated, w->id, tab_id, {}});
+  if (pane_changed)
+    events.push_back(net::PaneEvent{net::PaneEvent::Kind::focused, pane, tab_id, 0});
+  return true;
+}
+
 net::PaneList Session::list() const {
   net::PaneList out;
   for (const auto& [wid, w] : windows_) {

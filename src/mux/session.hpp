@@ -67,6 +67,9 @@ class Session {
   Result<net::Spawned> move(const net::MovePane& request, Events& events);
   // False when there is no such pane.
   bool close(net::PaneId pane, Events& events);
+  // Makes the pane and its tab its window's active ones; false when there is no such
+  // pane. Nothing is reported when they already were.
+  bool activate(net::PaneId pane, Events& events);
   // Closes every pane whose program has exited.
   void reap(Events& events);
 

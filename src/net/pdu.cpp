@@ -97,11 +97,13 @@ void put(Enc& e, const HelloReply& p) {
   e.varint(p.version);
   e.u64(p.features);
   e.str("name", p.name, kMaxTitleBytes);
+  e.u64(p.instance);
 }
 void get(Reader& r, HelloReply& p) {
   p.version = static_cast<uint32_t>(r.bounded("version", UINT32_MAX));
   p.features = r.u64("features");
   p.name = r.string("name", kMaxTitleBytes);
+  p.instance = r.u64("instance");
 }
 
 void put(Enc& e, const ErrorPdu& p) {
@@ -552,6 +554,34 @@ void get(Reader& r, LinesReply& p) {
   get_lines(r, p.lines, p.styles.size());
 }
 
+void put(Enc& e, const Resume& p) {
+  e.u64(p.instance);
+  e.count("panes", p.panes.size(), kMaxPanesPerList);
+  for (const Resume::Pane& pane : p.panes) {
+    e.varint(pane.pane);
+    e.varint(pane.version);
+    e.varint(pane.history_epoch);
+    e.stable_row("top", pane.top);
+    e.dim("rows", pane.rows);
+    e.boolean(pane.alt_screen);
+  }
+}
+void get(Reader& r, Resume& p) {
+  p.instance = r.u64("instance");
+  p.panes.resize(r.count("panes", kMaxPanesPerList));
+  for (Resume::Pane& pane : p.panes) {
+    pane.pane = r.varint("pane");
+    pane.version = r.varint("version");
+    pane.history_epoch = r.varint("history_epoch");
+    pane.top = get_stable_row(r, "top");
+    pane.rows = get_dim(r, "rows");
+    pane.alt_screen = r.boolean("alt_screen");
+  }
+}
+
+void put(Enc& e, const Activate& p) { e.varint(p.pane); }
+void get(Reader& r, Activate& p) { p.pane = r.varint("pane"); }
+
 void put(Enc& e, const Credit& p) { e.varint(p.frames); }
 void get(Reader& r, Credit& p) {
   p.frames = static_cast<uint32_t>(r.bounded("frames", UINT32_MAX));
@@ -610,6 +640,8 @@ const char* pdu_type_name(uint16_t type) {
     case PduType::credit: return "Credit";
     case PduType::clipboard: return "Clipboard";
     case PduType::bell: return "Bell";
+    case PduType::resume: return "Resume";
+    case PduType::activate: return "Activate";
   }
   return "unknown";
 }
@@ -663,8 +695,10 @@ CADENCE_NET_ENCODE(LinesReply)
 CADENCE_NET_ENCODE(Credit)
 CADENCE_NET_ENCODE(Clipboard)
 CADENCE_NET_ENCODE(Bell)
+CADENCE_NET_ENCODE(Resume)
+CADENCE_NET_ENCODE(Activate)
 #undef CADENCE_NET_ENCODE
-static_assert(std::variant_size_v<Pdu> == 25, "a new PDU needs its CADENCE_NET_ENCODE line");
+static_assert(std::variant_size_v<Pdu> == 27, "a new PDU needs its CADENCE_NET_ENCODE line");
 
 Result<Pdu> decode_payload(uint16_t type, std::span<const uint8_t> payload) {
   const char* name = pdu_type_name(type);
@@ -694,6 +728,8 @@ Result<Pdu> decode_payload(uint16_t type, std::span<const uint8_t> payload) {
     case PduType::credit: return decode_as<Credit>(payload, name);
     case PduType::clipboard: return decode_as<Clipboard>(payload, name);
     case PduType::bell: return decode_as<Bell>(payload, name);
+    case PduType::resume: return decode_as<Resume>(payload, name);
+    case PduType::activate: return decode_as<Activate>(payload, name);
   }
   return make_error("unknown PDU type " + std::to_string(type));
 }

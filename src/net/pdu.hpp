@@ -73,6 +73,7 @@ enum class PduType : uint16_t {
   hello = 1,
   hello_reply = 2,
   error = 3,
+  resume = 6,
   ping = 4,
   pong = 5,
   list_panes = 10,
@@ -88,6 +89,7 @@ enum class PduType : uint16_t {
   paste = 21,
   mouse = 22,
   focus = 23,
+  activate = 24,
   resize = 30,
   pane_delta = 40,
   fetch_lines = 41,
@@ -115,6 +117,9 @@ struct HelloReply {
   uint32_t version = kProtocolVersion;
   uint64_t features = 0;  // what both sides support
   std::string name;
+  // Random per server process: a client that reconnects and finds another instance (the
+  // daemon restarted) holds nothing of its panes, whatever their ids say.
+  uint64_t instance = 0;
   bool operator==(const HelloReply&) const = default;
 };
 
@@ -423,10 +428,39 @@ struct Bell {
   bool operator==(const Bell&) const = default;
 };
 
-using Pdu =
-    std::variant<Hello, HelloReply, ErrorPdu, Ping, Pong, ListPanes, PaneList, Spawn, Split,
-                 Spawned, ClosePane, MovePane, TabEvent, PaneEvent, WriteToPane, Paste, Mouse,
-                 Focus, Resize, PaneDelta, FetchLines, LinesReply, Credit, Clipboard, Bell>;
+// Sent right after the Hello of a connection that replaces a dropped one (the transport
+// was set up again, e.g. an SSH reconnect): what the client still holds of each pane, as
+// its last delta left it. The server takes these as what it had sent, so only what
+// changed since comes back, as if the link had never dropped. Panes the server no longer
+// has are ignored (the PaneList tells the client).
+struct Resume {
+  static constexpr PduType kType = PduType::resume;
+  struct Pane {
+    PaneId pane = 0;
+    uint64_t version = 0;  // PaneDelta::version of the last delta applied
+    uint64_t history_epoch = 0;
+    StableRow top{0};  // the viewport it has: top row, rows, alternate screen
+    int32_t rows = 0;
+    bool alt_screen = false;
+    bool operator==(const Pane&) const = default;
+  };
+  uint64_t instance = 0;    // HelloReply::instance of the server these came from
+  std::vector<Pane> panes;  // at most kMaxPanesPerList
+  bool operator==(const Resume&) const = default;
+};
+
+// The client shows this pane (and its tab): the server makes them its window's active
+// ones, so other clients and the next attach find the same.
+struct Activate {
+  static constexpr PduType kType = PduType::activate;
+  PaneId pane = 0;
+  bool operator==(const Activate&) const = default;
+};
+
+using Pdu = std::variant<Hello, HelloReply, ErrorPdu, Ping, Pong, ListPanes, PaneList, Spawn, Split,
+                         Spawned, ClosePane, MovePane, TabEvent, PaneEvent, WriteToPane, Paste,
+                         Mouse, Focus, Resize, PaneDelta, FetchLines, LinesReply, Credit, Clipboard,
+                         Bell, Resume, Activate>;
 
 PduType pdu_type(const Pdu& pdu);
 

@@ -573,6 +573,11 @@ void TerminalWindow::paint() {
   const uint64_t t0 = monotonic_ns();
   if (layout_dirty_) relayout();
   Pane* active = active_pane();
+  if (client_ && active && active->remote && active->remote != remote_active_told_) {
+    // The server keeps which tab and pane are active, for the next attach.
+    client_->activate(active->remote);
+    remote_active_told_ = active->remote;
+  }
   bool held = false;
   int copied = 0;
   for (auto& [id, pane] : panes_) {

@@ -322,11 +322,12 @@ class TerminalWindow final : public wayland::WindowListener,
   // tabs follow the server's.
   std::unique_ptr<mux::MuxClient> client_;
   uint64_t topology_seen_ = 0;
-  bool remote_spawned_ = false;              // asked an empty server for a first tab
-  mux::RemoteWindowId remote_window_ = 0;    // the server window new tabs open in
-  uint64_t remote_tab_versions_ = 0;         // tab versions handed out across rebuilds
-  std::vector<config::Action> lua_actions_;  // asked for by a callback, run after it
-  int status_fd_ = -1;                       // update-status, armed only with a handler
+  bool remote_spawned_ = false;               // asked an empty server for a first tab
+  mux::RemoteWindowId remote_window_ = 0;     // the server window new tabs open in
+  mux::RemotePaneId remote_active_told_ = 0;  // the active pane the server was told of
+  uint64_t remote_tab_versions_ = 0;          // tab versions handed out across rebuilds
+  std::vector<config::Action> lua_actions_;   // asked for by a callback, run after it
+  int status_fd_ = -1;                        // update-status, armed only with a handler
   bool status_armed_ = false;
   wl_egl_window* egl_window_ = nullptr;
   EGLSurface egl_surface_ = EGL_NO_SURFACE;

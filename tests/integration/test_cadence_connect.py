@@ -14,8 +14,9 @@ unix:SOCKET` runs under sway:
   - Ctrl+Shift+E splits the remote pane: the server's new pane appears beside it and
     each pane's size is what the window gave it;
   - closing the window detaches: the server's panes live on, and a second
-    `cadence connect` shows them again with the same shell (its working directory is
-    still the one set before the detach);
+    `cadence connect` shows them again with the same shells, the pane that was active
+    (chosen with Ctrl+Shift+Left) active again, its working directory still the one set
+    before the detach;
   - over cadence-test-proxy with 200 ms each way, the frames that show typed keys'
     echoes are stalls attributed to the network, with a wait of at least the round trip.
 """
@@ -136,6 +137,12 @@ def run(comp, cadence, mux, work):
             expect(size == f"{right['rows']} {right['cols']}\n".encode(),
                    f"the new remote pane's pty is {size!r}, the window gave it "
                    f"{right['rows']}x{right['cols']}")
+            # The left pane becomes the active one: the server is told, so the next
+            # attach types into it again.
+            comp.key("Left", mods=("ctrl", "shift"))
+            panes_when(term, lambda s: any(p["active"] and p["col"] == left["col"]
+                                           for p in s["panes"]),
+                       "Ctrl+Shift+Left did not activate the left remote pane")
             os.mkdir(os.path.join(work, "kept"))
             comp.type_text("cd kept", enter=True)
             time.sleep(0.5)

@@ -6,8 +6,10 @@
 // cached must equal the server's row. A resize storm must end at the last size.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
+#include "mux/unix_socket.hpp"
 #include "mux_harness.hpp"
 #include "vt/utf8.hpp"
 
@@ -243,6 +245,87 @@ TEST_F(MuxSync, WithoutASettleTimeOnlyOneResizeIsEverInFlight) {
     return s && s->cols == 72 && !c->take_wait_info(pane).resize_pending;
   }));
   EXPECT_EQ(c->counters().resizes_sent - sent0, 2u);
+}
+
+TEST_F(MuxSync, AResumedClientGetsOnlyWhatChangedWhileItWasAway) {
+  Proxy proxy(proxied, socket, 0);
+  ASSERT_TRUE(proxy.ready());
+  TestClient c(proxied);
+  const net::PaneId pane = c.spawn_raw(20, 80);
+  ASSERT_NE(pane, 0u);
+  std::string history;
+  for (int i = 0; i < 200; ++i) history += "line " + std::to_string(i) + "\r\n";
+  c->write(pane, history);
+  ASSERT_EQ(sync(*server, c, pane), "");
+  // The user scrolled back once: some history is cached.
+  const int64_t top = c.screen(pane)->top_stable_row;
+  ASSERT_TRUE(eventually([&] {
+    HistoryRows h = c->history(pane, top - 50, 50);
+    return std::all_of(h.lines.begin(), h.lines.end(), [](const auto& l) { return l != nullptr; });
+  }));
+  const uint64_t pages = c->counters().history_pages;
+
+  proxy.command("cut");
+  ASSERT_TRUE(eventually([&] { return c->status().state == ConnectionState::lost; }));
+  c->write(pane, "typed while away\r\n");  // dropped, never sent later
+  // Meanwhile the program prints two lines (another client types them).
+  TestClient other(socket);
+  other->write(pane, "two\r\nlines\r\n");
+  ASSERT_EQ(sync(*server, other, pane), "");
+  const uint64_t lines_before = server->counters().delta_lines;
+
+  Result<int> fd = connect_unix(socket);
+  ASSERT_TRUE(fd.ok()) << fd.error().message;
+  c->resume(fd.value());
+  ASSERT_TRUE(eventually([&] { return c->status().state == ConnectionState::connected; }));
+  ASSERT_EQ(sync(*server, c, pane), "");
+  // The new rows and the sync marker's, not the screen again, and no history refetched.
+  EXPECT_LE(server->counters().delta_lines - lines_before, 6u);
+  EXPECT_EQ(c->counters().history_pages, pages);
+  EXPECT_EQ(compare_history(*c.client, pane, *server), "");
+  server->with_terminal(pane, [&](vt::Terminal& t) {
+    for (int r = 0; r < t.rows(); ++r) {
+      EXPECT_EQ(t.row_text(Row(r)).find("typed while away"), std::string::npos);
+    }
+  });
+}
+
+TEST_F(MuxSync, ResumingOnARestartedServerDropsWhatTheOldOneSent) {
+  TestClient c(socket);
+  const net::PaneId pane = c.spawn_raw(10, 40);
+  ASSERT_NE(pane, 0u);
+  std::string old_text;
+  for (int i = 0; i < 60; ++i) old_text += "old " + std::to_string(i) + "\r\n";
+  c->write(pane, old_text);
+  ASSERT_EQ(sync(*server, c, pane), "");
+  const int64_t top = c.screen(pane)->top_stable_row;
+  ASSERT_TRUE(eventually([&] {
+    HistoryRows h = c->history(pane, top - 40, 40);
+    return std::all_of(h.lines.begin(), h.lines.end(), [](const auto& l) { return l != nullptr; });
+  }));
+
+  // Another server process, whose first pane has the same id and other text.
+  TempDir dir2;
+  const std::string socket2 = dir2.path() + "/mux.sock";
+  ServerThread server2{socket2, 500};
+  TestClient other(socket2);
+  const net::PaneId pane2 = other.spawn_raw(10, 40);
+  ASSERT_EQ(pane2, pane);
+  std::string new_text;
+  for (int i = 0; i < 60; ++i) new_text += "new " + std::to_string(i) + "\r\n";
+  other->write(pane2, new_text);
+  ASSERT_EQ(sync(*server2, other, pane2), "");
+
+  Result<int> fd = connect_unix(socket2);
+  ASSERT_TRUE(fd.ok()) << fd.error().message;
+  c->resume(fd.value());
+  ASSERT_EQ(sync(*server2, c, pane), "");
+  // The old server's history rows are gone from the cache; what is fetched is the new one's.
+  ASSERT_TRUE(eventually([&] {
+    HistoryRows h = c->history(pane, top - 40, 40);
+    return std::all_of(h.lines.begin(), h.lines.end(), [](const auto& l) { return l != nullptr; });
+  }));
+  EXPECT_EQ(compare_history(*c.client, pane, *server2), "");
 }
 
 }  // namespace

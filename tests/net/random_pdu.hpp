@@ -117,7 +117,7 @@ class RandomPdus {
   }
 
   void fill(Hello& p) { p = {static_cast<uint32_t>(number()), next_(), text(30)}; }
-  void fill(HelloReply& p) { p = {static_cast<uint32_t>(number()), next_(), text(30)}; }
+  void fill(HelloReply& p) { p = {static_cast<uint32_t>(number()), next_(), text(30), next_()}; }
   void fill(ErrorPdu& p) { p = {static_cast<ErrorPdu::Code>(below(4)), number(), text(100)}; }
   void fill(Ping& p) { p = {next_(), number()}; }
   void fill(Pong& p) { p = {next_()}; }
@@ -203,6 +203,19 @@ class RandomPdus {
     p = {number(), static_cast<Clipboard::Selection>(below(2)), bytes(100)};
   }
   void fill(Bell& p) { p = {number()}; }
+  void fill(Resume& p) {
+    p.instance = next_();
+    p.panes.resize(below(5));
+    for (Resume::Pane& pane : p.panes) {
+      pane = {number(),
+              number(),
+              number(),
+              StableRow(static_cast<int64_t>(below(1u << 30))),
+              static_cast<int32_t>(below(500)),
+              coin()};
+    }
+  }
+  void fill(Activate& p) { p = {number()}; }
 
  private:
   template <size_t... I>
