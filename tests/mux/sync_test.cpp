@@ -129,6 +129,14 @@ std::string compare_history(MuxClient& client, net::PaneId pane, MuxServer& serv
   return verdict;
 }
 
+// Asks for history rows until the client's cache holds them all (false after 10 s).
+bool history_cached(TestClient& c, net::PaneId pane, int64_t first, int count) {
+  return eventually([&] {
+    HistoryRows h = c->history(pane, first, count);
+    return std::all_of(h.lines.begin(), h.lines.end(), [](const auto& l) { return l != nullptr; });
+  });
+}
+
 class MuxSync : public ::testing::Test {
  protected:
   TempDir dir;
@@ -259,10 +267,7 @@ TEST_F(MuxSync, AResumedClientGetsOnlyWhatChangedWhileItWasAway) {
   ASSERT_EQ(sync(*server, c, pane), "");
   // The user scrolled back once: some history is cached.
   const int64_t top = c.screen(pane)->top_stable_row;
-  ASSERT_TRUE(eventually([&] {
-    HistoryRows h = c->history(pane, top - 50, 50);
-    return std::all_of(h.lines.begin(), h.lines.end(), [](const auto& l) { return l != nullptr; });
-  }));
+  ASSERT_TRUE(history_cached(c, pane, top - 50, 50));
   const uint64_t pages = c->counters().history_pages;
 
   proxy.command("cut");
@@ -299,10 +304,7 @@ TEST_F(MuxSync, ResumingOnARestartedServerDropsWhatTheOldOneSent) {
   c->write(pane, old_text);
   ASSERT_EQ(sync(*server, c, pane), "");
   const int64_t top = c.screen(pane)->top_stable_row;
-  ASSERT_TRUE(eventually([&] {
-    HistoryRows h = c->history(pane, top - 40, 40);
-    return std::all_of(h.lines.begin(), h.lines.end(), [](const auto& l) { return l != nullptr; });
-  }));
+  ASSERT_TRUE(history_cached(c, pane, top - 40, 40));
 
   // Another server process, whose first pane has the same id and other text.
   TempDir dir2;
@@ -321,10 +323,7 @@ TEST_F(MuxSync, ResumingOnARestartedServerDropsWhatTheOldOneSent) {
   c->resume(fd.value());
   ASSERT_EQ(sync(*server2, c, pane), "");
   // The old server's history rows are gone from the cache; what is fetched is the new one's.
-  ASSERT_TRUE(eventually([&] {
-    HistoryRows h = c->history(pane, top - 40, 40);
-    return std::all_of(h.lines.begin(), h.lines.end(), [](const auto& l) { return l != nullptr; });
-  }));
+  ASSERT_TRUE(history_cached(c, pane, top - 40, 40));
   EXPECT_EQ(compare_history(*c.client, pane, *server2), "");
 }
 
