@@ -53,7 +53,12 @@ bool PtyPane::write(std::string_view bytes) {
                " bytes refused, the program is not reading its input");
       return false;
     }
+    // Bytes already waiting mean the I/O thread has a wake-up coming (or waits for the
+    // pty to take more, and flushes then): appending is enough. A burst of small writes
+    // (keys from a mux client) so costs one wake-up and one write(2), not one each.
+    const bool was_empty = write_offset_ == write_queue_.size();
     write_queue_.append(bytes);
+    if (!was_empty) return true;
   }
   if (io_waker_) io_waker_->wake();
   return true;
