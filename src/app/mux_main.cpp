@@ -80,6 +80,10 @@ mux::InputEncoders input_encoders() {
     ui::MouseEvent event;
     event.col = m.col;
     event.row = m.row;
+    // SGR-pixel reports need the pointer in pixels; a client that does not know sends -1,
+    // and the cell's corner stands in for it.
+    event.x_px = std::max(m.x_px, 0);
+    event.y_px = std::max(m.y_px, 0);
     event.mods = m.modifiers & 7;  // shift, alt, ctrl: the same bits on both sides
     switch (m.kind) {
       case net::Mouse::Kind::press: event.kind = ui::MouseEvent::press; break;

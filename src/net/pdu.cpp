@@ -302,6 +302,11 @@ void put(Enc& e, const Mouse& p) {
       e.fail("position", "out of range");
     e.w.svarint(v);
   }
+  for (int32_t v : {p.x_px, p.y_px}) {
+    if (v > static_cast<int32_t>(kMaxPixels) || v < -static_cast<int32_t>(kMaxPixels))
+      e.fail("pixel position", "out of range");
+    e.w.svarint(v);
+  }
 }
 void get(Reader& r, Mouse& p) {
   p.pane = r.varint("pane");
@@ -312,6 +317,12 @@ void get(Reader& r, Mouse& p) {
     int64_t x = r.svarint("position");
     if (x > static_cast<int64_t>(kMaxCellsPerLine) || x < -static_cast<int64_t>(kMaxCellsPerLine))
       r.fail("position", "out of range");
+    *v = static_cast<int32_t>(x);
+  }
+  for (int32_t* v : {&p.x_px, &p.y_px}) {
+    int64_t x = r.svarint("pixel position");
+    if (x > static_cast<int64_t>(kMaxPixels) || x < -static_cast<int64_t>(kMaxPixels))
+      r.fail("pixel position", "out of range");
     *v = static_cast<int32_t>(x);
   }
 }

@@ -284,6 +284,9 @@ struct Mouse {
   uint8_t button = 0;  // 0 left, 1 middle, 2 right, 3.. extra; wheel: 0 up, 1 down, 2 left, 3 right
   uint8_t modifiers = 0;  // 1 shift, 2 alt, 4 ctrl
   int32_t row = 0, col = 0;
+  // The pointer in pixels from the pane's top-left corner, for SGR-pixel reports (mode
+  // 1016); -1 when the client does not know.
+  int32_t x_px = -1, y_px = -1;
   bool operator==(const Mouse&) const = default;
 };
 

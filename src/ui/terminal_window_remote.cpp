@@ -260,6 +260,12 @@ void TerminalWindow::remote_pointer(Pane& pane, const wayland::PointerInput& p, 
   m.pane = pane.remote;
   m.row = row;
   m.col = col;
+  const double scale = window_->scale();
+  const auto& metrics = renderer_->metrics();
+  m.x_px = std::max(0, static_cast<int>(pointer_x_ * scale) - renderer_->geometry().origin_x -
+                           pane.rect.col * metrics.cell_width);
+  m.y_px = std::max(0, static_cast<int>(pointer_y_ * scale) - renderer_->geometry().origin_y -
+                           pane.rect.row * metrics.cell_height);
   m.modifiers = static_cast<uint8_t>(
       p.mods & (wayland::modifier::shift | wayland::modifier::alt | wayland::modifier::ctrl));
   switch (p.kind) {

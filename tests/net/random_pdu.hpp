@@ -158,6 +158,8 @@ class RandomPdus {
          static_cast<uint8_t>(below(256)),
          static_cast<uint8_t>(below(8)),
          pos(),
+         pos(),
+         pos(),
          pos()};
   }
   void fill(Focus& p) { p = {number(), coin()}; }
