@@ -65,8 +65,13 @@ format:
 format-check:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
 
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: meson install under PREFIX (the
+# build is reconfigured when PREFIX differs from what it was set up with); DESTDIR stages
+# the files, as meson install does with it.
+PREFIX ?=
 install: build
-	meson install -C $(BUILD)
+	@if [ -n "$(PREFIX)" ]; then meson configure $(BUILD) --prefix "$(PREFIX)"; fi
+	meson install -C $(BUILD) $(if $(DESTDIR),--destdir "$(DESTDIR)")
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -22,6 +22,7 @@ test_pkgs=(
   clang libclang-rt-14-dev clang-format
   procps util-linux psmisc
   fonts-noto-color-emoji fonts-wqy-microhei fonts-firacode
+  ncurses-bin desktop-file-utils libnotify-bin mako-notifier dbus
 )
 # foot is already a test dependency.
 bench_pkgs=(alacritty kitty)

@@ -13,16 +13,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "app/build_info.hpp"
 #include "app/cli.hpp"
+#include "app/term_choice.hpp"
 #include "base/log.hpp"
 #include "base/result.hpp"
 #include "config/config.hpp"
 #include "render/egl_context.hpp"
 #include "render/font/font_set.hpp"
+#include "ui/shell_integration.hpp"
 #include "ui/terminal_window.hpp"
 #include "wayland/display.hpp"
 #include "wayland/known_globals.hpp"
@@ -37,6 +41,24 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+
+// Where `meson install` puts the terminfo entry and the shell integration scripts.
+constexpr const char* kPrefixTerminfo = CADENCE_DATADIR "/terminfo";
+constexpr const char* kShellIntegrationDir = CADENCE_DATADIR "/cadence/shell-integration";
+
+std::optional<std::string> env_lookup(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+// The shell integration folder: $CADENCE_SHELL_INTEGRATION_DIR (a copy kept elsewhere,
+// or the source tree's for tests), else the installed one; "" when it has no scripts.
+std::string shell_integration_dir() {
+  std::string dir = env_lookup("CADENCE_SHELL_INTEGRATION_DIR").value_or(kShellIntegrationDir);
+  if (access((dir + "/" + ui::kBashIntegrationScript).c_str(), R_OK) != 0) return {};
+  return dir;
+}
 
 struct Options {
   bool help = false;
@@ -85,7 +107,8 @@ constexpr OptionSpec kOptions[] = {
      [](Options& o, std::string_view) { o.probe = true; }},
     {'h', "help", nullptr, "show this help and exit",
      [](Options& o, std::string_view) { o.help = true; }},
-    {'v', "version", nullptr, "show the version and the compositor's Wayland globals",
+    {'v', "version", nullptr,
+     "show the version, build options and the compositor's Wayland globals",
      [](Options& o, std::string_view) { o.version = true; }},
 };
 
@@ -94,7 +117,8 @@ void print_usage(std::FILE* out) {
                "usage: cadence [options] [-e COMMAND [ARGS...]]\n"
                "       cadence connect DOMAIN [options]  (DOMAIN: unix, unix:SOCKET, or a\n"
                "                                          unix_domains name)\n"
-               "       cadence cli frame-log [options]   (see cadence cli --help)\n\noptions:\n");
+               "       cadence cli COMMAND [options]      (list, spawn, send-text, get-text, ...:\n"
+               "                                          see cadence cli --help)\n\noptions:\n");
   for (const OptionSpec& spec : kOptions) {
     std::string left = spec.short_name ? std::string("-") + spec.short_name + ", " : "    ";
     left += std::string("--") + spec.long_name;
@@ -104,7 +128,8 @@ void print_usage(std::FILE* out) {
   std::fprintf(out,
                "\nkeys: Ctrl+Shift+C/V copy/paste, Shift+Insert paste selection, Shift+PgUp/PgDn\n"
                "scroll, Ctrl+=/-/0 font size, Ctrl+Shift+S save the frame as PNG, Ctrl+Shift+F\n"
-               "frame-time HUD.\n"
+               "frame-time HUD, Ctrl+Shift+K/J previous/next prompt, Ctrl+Shift+G select the\n"
+               "last command's output.\n"
                "CADENCE_LOG=debug (or e.g. render=trace) turns on logging to stderr.\n");
 }
 
@@ -179,6 +204,13 @@ std::string describe_use(const wayland::KnownGlobal& known, uint32_t offered) {
 
 int print_version() {
   std::printf("cadence %s\n", CADENCE_VERSION);
+  std::printf("build: %s (optimization %s, sanitize %s), %s\n", CADENCE_BUILD_TYPE,
+              CADENCE_BUILD_OPTIMIZATION, CADENCE_BUILD_SANITIZE, CADENCE_BUILD_COMPILER);
+  std::printf("features: %s\n", CADENCE_BUILD_FEATURES);
+  std::printf("prefix: %s\n", CADENCE_PREFIX);
+  const TermChoice term = choose_term(env_lookup, kPrefixTerminfo);
+  std::printf("TERM: %s%s%s\n", term.term.c_str(), term.terminfo_dir.empty() ? "" : " from ",
+              term.terminfo_dir.c_str());
   Result<std::unique_ptr<wayland::Display>> display = wayland::Display::connect();
   if (!display) {
     std::printf("Wayland: not connected (%s)\n", display.error().message.c_str());
@@ -281,7 +313,21 @@ void apply_config(Options& options) {
   w.hold = w.hold || c.exit_behavior == config::ExitBehavior::hold;
   w.client_side_decorations = w.client_side_decorations || c.client_side_decorations;
   w.padding = c.window_padding;
-  w.term = c.term;
+  // The configuration's term wins; otherwise cadence's own entry when programs can find
+  // it (app/term_choice.hpp).
+  if (c.term.empty()) {
+    TermChoice term = choose_term(env_lookup, kPrefixTerminfo);
+    w.term = term.term;
+    w.env = std::move(term.env);
+  } else {
+    w.term = c.term;
+  }
+  if (c.shell_integration) {
+    w.shell_integration_dir = shell_integration_dir();
+    if (!w.shell_integration_dir.empty()) {
+      w.env.push_back("CADENCE_SHELL_INTEGRATION=" + w.shell_integration_dir);
+    }
+  }
   const uint32_t opaque = 0xff000000u;
   w.colors.foreground = opaque | c.colors.foreground;
   w.colors.background = opaque | c.colors.background;

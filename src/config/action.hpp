@@ -43,6 +43,8 @@ enum class ActionKind : uint8_t {
   toggle_frame_log_hud,
   callback,  // a Lua function registered with cadence.action_callback (callback_ref)
   copy_to_clipboard_and_primary,  // CopyTo 'ClipboardAndPrimarySelection'
+  scroll_to_prompt,               // n: -1 the previous prompt (OSC 133), +1 the next
+  select_last_output,             // the last command's output, copied to the primary selection
 };
 
 enum class Direction : uint8_t { left, right, up, down };

@@ -66,6 +66,8 @@ constexpr ActionDef kActions[] = {
     {"PopKeyTable", ActionKind::pop_key_table, Arg::none},
     {"ClearKeyTableStack", ActionKind::clear_key_table_stack, Arg::none},
     {"ToggleFrameLogHud", ActionKind::toggle_frame_log_hud, Arg::none},
+    {"ScrollToPrompt", ActionKind::scroll_to_prompt, Arg::integer},
+    {"SelectLastCommandOutput", ActionKind::select_last_output, Arg::none},
     {"Callback", ActionKind::callback, Arg::callback},
 };
 

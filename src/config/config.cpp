@@ -472,6 +472,11 @@ constexpr Option kOptions[] = {
        c.term = string_at(L, i);
        return std::string();
      }},
+    {"shell_integration", Type::boolean, "true or false",
+     [](lua_State* L, int i, Config& c) {
+       c.shell_integration = lua_toboolean(L, i);
+       return std::string();
+     }},
     {"exit_behavior", Type::choice, "'Close' or 'Hold'",
      [](lua_State* L, int i, Config& c) {
        c.exit_behavior = string_at(L, i) == "Hold" ? ExitBehavior::hold : ExitBehavior::close;

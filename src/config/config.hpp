@@ -109,7 +109,8 @@ struct Config {
   bool cursor_blink = false;
   int window_padding = 2;                 // logical pixels
   std::vector<std::string> default_prog;  // empty: the user's shell
-  std::string term = "xterm-256color";
+  std::string term;  // empty: cadence if its terminfo entry is found, else xterm-256color
+  bool shell_integration = true;  // start bash with shell-integration/bash/cadence.bash
   ExitBehavior exit_behavior = ExitBehavior::close;
   bool client_side_decorations = false;
 

@@ -242,7 +242,12 @@ int tab_field(lua_State* L, Proxy& p, std::string_view key) {
     lua_pushinteger(L, t.pane_count);
   else if (key == "progress")
     t.progress < 0 ? lua_pushnil(L) : lua_pushinteger(L, t.progress);
-  else if (key == "active_pane")
+  else if (key == "progress_state") {
+    static const char* const kStates[] = {nullptr, "normal", "error", "indeterminate", "paused"};
+    const char* name =
+        t.progress_state > 0 && t.progress_state <= 4 ? kStates[t.progress_state] : nullptr;
+    name ? (void)lua_pushstring(L, name) : lua_pushnil(L);
+  } else if (key == "active_pane")
     push_tab(L, p, p.tab, Kind::pane_info);
   else
     lua_pushnil(L);

@@ -58,6 +58,8 @@ struct TabInfo {
   int pane_count = 1;
   bool has_unseen_output = false;
   int progress = -1;  // 0..100, -1 = none
+  // OSC 9;4's state: 0 none, 1 normal, 2 error, 3 indeterminate (no value), 4 paused.
+  int progress_state = 0;
   std::string active_pane_title;
 };
 

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,14 +38,18 @@ struct PaneEvents {
   int bells = 0;
   std::vector<std::pair<std::string, std::string>> clipboard;      // (targets, text)
   std::vector<std::pair<std::string, std::string>> notifications;  // (title, body)
+  // The newest OSC 9;4 progress report: (state, value), state 0 = removed.
+  std::optional<std::pair<int, int>> progress;
   bool empty() const {
-    return !title_changed && bells == 0 && clipboard.empty() && notifications.empty();
+    return !title_changed && bells == 0 && clipboard.empty() && notifications.empty() && !progress;
   }
 };
 
 // Bytes waiting for the program beyond this are refused (the write reports it): a runaway
 // paste or reply loop gets an error instead of eating memory.
 inline constexpr size_t kMaxPendingWrite = 256u << 20;
+// Notifications kept between two looks of the GUI; more are dropped.
+inline constexpr size_t kMaxQueuedNotifications = 16;
 
 class PtyPane : private vt::TerminalObserver {
  public:
@@ -100,8 +105,12 @@ class PtyPane : private vt::TerminalObserver {
     events_.clipboard.emplace_back(targets, data);
   }
   void on_notification(std::string_view title, std::string_view body) override {
-    events_.notifications.emplace_back(title, body);
+    // Bounded: a program printing notifications in a loop queues a handful, not memory.
+    if (events_.notifications.size() < kMaxQueuedNotifications) {
+      events_.notifications.emplace_back(title, body);
+    }
   }
+  void on_progress(int state, int value) override { events_.progress = {state, value}; }
 
   // I/O thread.
   enum class ReadResult { more, drained, closed };

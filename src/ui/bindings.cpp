@@ -142,6 +142,11 @@ void Bindings::add_defaults() {
   bind(XKB_KEY_Prior, kModShift, act(ActionKind::scroll_by_page, -1));
   bind(XKB_KEY_Next, kModShift, act(ActionKind::scroll_by_page, 1));
   bind(XKB_KEY_f, cs, act(ActionKind::toggle_frame_log_hud));
+  // Prompt marks from the shell integration. Ctrl+Shift+Up/Down move between panes, so
+  // the vi keys stand for up and down here.
+  bind(XKB_KEY_k, cs, act(ActionKind::scroll_to_prompt, -1));
+  bind(XKB_KEY_j, cs, act(ActionKind::scroll_to_prompt, 1));
+  bind(XKB_KEY_g, cs, act(ActionKind::select_last_output));
 }
 
 std::optional<Action> Bindings::lookup(uint32_t keysym, uint32_t mods) {

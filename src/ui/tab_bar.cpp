@@ -27,6 +27,27 @@ Pen pen_of(const config::TabStyle& s) { return {s.fg, s.bg, s.bold, s.italic, s.
 // Appends `text` in `pen`, stopping before the cell that would pass `limit` columns.
 // Returns false when it had to stop. Zero-width code points (combining marks) are
 // dropped: the tab bar draws one code point per cell.
+// OSC 9;4 as the tab shows it: " 40%", or " \u22ef" while the program cannot say how far
+// it is (indeterminate); nothing without progress.
+std::string progress_text(const TabInfo& tab) {
+  if (tab.progress_state == 3) return " \u22ef";
+  if (tab.progress_state == 0 || tab.progress < 0) return {};
+  return " " + std::to_string(tab.progress) + "%";
+}
+
+}  // namespace
+
+uint32_t progress_color(int state) {
+  switch (state) {
+    case 2: return 0xff5f5f;  // error
+    case 3: return 0x5fafd7;  // indeterminate
+    case 4: return 0xd7af5f;  // paused
+    default: return 0x5fd75f;
+  }
+}
+
+namespace {
+
 bool append(std::vector<TabBarCell>& out, std::string_view text, const Pen& pen, size_t limit) {
   for (char32_t cp : vt::decode_utf8(text)) {
     const int w = cp < 0x20 ? 0 : vt::unicode::width(cp);
@@ -103,20 +124,27 @@ void TabBar::format_title(const TabInfo& tab, std::span<const TabInfo> tabs,
     }
   }
   // The default: " 3: title ", with the progress and an unseen-output mark, cut with an
-  // ellipsis when it does not fit.
+  // ellipsis when it does not fit. The progress is coloured by its state, so a failed
+  // build is told from a running one without reading the number.
   const std::string& title = tab.title.empty() ? tab.active_pane_title : tab.title;
+  const std::string progress = progress_text(tab);
   std::string suffix;
-  if (tab.progress >= 0) suffix += " " + std::to_string(tab.progress) + "%";
   if (tab.has_unseen_output && !tab.active) suffix += " \u2022";
   suffix += " ";
   const std::string prefix = " " + std::to_string(tab.index + 1) + ": ";
-  const int fixed = display_width(prefix) + display_width(suffix);
+  const int fixed = display_width(prefix) + display_width(progress) + display_width(suffix);
   append(out, prefix, base, limit);
   if (display_width(title) <= max_width - fixed) {
     append(out, title, base, limit);
   } else if (max_width - fixed >= 1) {
-    append(out, title, base, static_cast<size_t>(max_width - display_width(suffix) - 1));
+    append(out, title, base,
+           static_cast<size_t>(max_width - display_width(progress) - display_width(suffix) - 1));
     append(out, "\u2026", base, limit);
+  }
+  if (!progress.empty()) {
+    Pen pen = base;
+    pen.fg = progress_color(tab.progress_state);
+    append(out, progress, pen, limit);
   }
   append(out, suffix, base, limit);
 }

@@ -64,6 +64,10 @@ struct TabBarLine {
   bool new_tab_at(int col) const { return col >= new_tab_first && col < new_tab_end; }
 };
 
+// The colour of a tab's progress (OSC 9;4) by its state: green normal, red error, blue
+// indeterminate, amber paused.
+uint32_t progress_color(int state);
+
 // A copy of line.cells with the hover style of colors.tab_bar on whatever is under
 // column `col` (an inactive tab or the "+" button); the active tab is left as it is.
 std::vector<TabBarCell> with_hover(const TabBarLine& line, int col, const config::Config& cfg);

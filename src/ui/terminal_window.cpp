@@ -547,6 +547,8 @@ void TerminalWindow::poll_pane(Pane& pane) {
     if (!focused_) window_->request_attention();
     emit_lua("bell");
   }
+  if (events.progress) set_progress(pane, events.progress->first, events.progress->second);
+  for (auto& [summary, body] : events.notifications) notify(std::move(summary), std::move(body));
   for (auto& [targets, text] : events.clipboard) {
     const bool primary =
         targets.find('p') != std::string::npos || targets.find('s') != std::string::npos;

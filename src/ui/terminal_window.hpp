@@ -39,6 +39,12 @@ struct WindowConfig {
   ColorScheme colors;
   std::array<std::optional<uint32_t>, 16> palette;  // 0xRRGGBB; unset: xterm's colours
   std::string term = "xterm-256color";
+  // NAME=value for every program the window starts, after TERM (TERMINFO_DIRS when the
+  // entry is found only in cadence's prefix; CADENCE_SHELL_INTEGRATION).
+  std::vector<std::string> env;
+  // The folder of the shell integration scripts; empty: bash is started as it is
+  // (ui/shell_integration.hpp).
+  std::string shell_integration_dir;
   // A mux server's socket to attach to (`cadence connect`); empty: local panes.
   std::string connect_socket;
   // The configuration file as loaded (or the defaults): key bindings, the tab bar's

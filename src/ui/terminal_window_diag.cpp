@@ -20,6 +20,7 @@
 //   never marks the window dirty itself, so an idle window stays idle with the HUD on.
 #include <time.h>
 
+#include "framelog/flat_json.hpp"
 #include "framelog/plot.hpp"
 #include "ui/terminal_window_impl.hpp"
 
@@ -63,9 +64,11 @@ Result<void> TerminalWindow::init_diagnostics() {
     LOG_WARN(kLog, "no control socket: ", r.error().message);
     return {};
   }
-  auto server =
-      ControlServer::listen(*loop_, control_socket_path(dir, getpid()),
-                            [this](std::string_view request) { return on_control(request); });
+  ControlLimits limits;
+  limits.max_request = framelog::kMaxFlatJsonLine;  // a command is one flat JSON line
+  auto server = ControlServer::listen(
+      *loop_, control_socket_path(dir, getpid()),
+      [this](std::string_view request) { return on_control(request); }, limits);
   if (!server) {
     LOG_WARN(kLog, "no control socket: ", server.error().message);
     return {};
@@ -81,12 +84,16 @@ void TerminalWindow::add_diagnostics_env(std::vector<std::string>& env) const {
 }
 
 ControlReply TerminalWindow::on_control(std::string_view request) {
+  // Everything but the frame log is a JSON command (terminal_window_control.cpp).
+  if (request.starts_with("{")) return on_control_command(request);
   if (request != "frame-log") {
     std::string shown(request.substr(0, 40));
     for (char& c : shown) {
       if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
     }
-    return {control_error_line("unknown request '" + shown + "' (known: frame-log)"), true};
+    return {
+        control_error_line("unknown request '" + shown + "' (known: frame-log, or a JSON command)"),
+        true};
   }
   std::string out = "{\"ok\":true,\"pid\":" + std::to_string(getpid()) +
                     ",\"refresh_ns\":" + std::to_string(refresh_ns_) +

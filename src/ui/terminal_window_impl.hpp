@@ -53,6 +53,7 @@
 #include "ui/paste.hpp"
 #include "ui/remote_text.hpp"
 #include "ui/selection.hpp"
+#include "ui/shell_integration.hpp"
 #include "ui/tab_bar.hpp"
 #include "vt/utf8.hpp"
 #include "wayland/clipboard.hpp"
@@ -118,6 +119,10 @@ struct Pane {
   mux::Rect rect;     // in the window's grid of cells
   bool visible = false;
   bool exited = false;
+  // OSC 9;4 from the program: state 0 none, 1 normal, 2 error, 3 indeterminate, 4
+  // paused; value 0..100. Shown on the pane's tab (terminal_window_shell.cpp).
+  int progress_state = 0;
+  int progress_value = 0;
   uint64_t sync_started_ns = 0;  // since when the program holds its output (DEC 2026)
 
   explicit Pane(const ColorScheme& colors) : view(colors) {}
@@ -132,6 +137,9 @@ struct Pane {
   bool focus_reports();
   uint64_t bytes_parsed() const { return pty ? pty->bytes_parsed() : 0; }
 };
+
+// The directory a pane's program is in: its OSC 7 report, else /proc (local panes).
+std::string active_cwd(Pane* pane);
 
 class TerminalWindow final : public wayland::WindowListener,
                              public wayland::SeatListener,
@@ -410,6 +418,33 @@ class TerminalWindow final : public wayland::WindowListener,
   void toggle_hud();
   void add_hud(std::vector<render::Overlay>& overlays, std::vector<render::OverlayGlyph>& text);
   ControlReply on_control(std::string_view request);
+
+  // ---- control-socket commands (terminal_window_control.cpp): `cadence cli` list,
+  // spawn, split-pane, send-text, get-text, activate-pane, set-tab-title, kill-pane,
+  // reload-config, get-marks. A request is one flat JSON object.
+  ControlReply on_control_command(std::string_view request);
+  // A new tab (or a split of `from`) running `command` (empty: the default program) in
+  // `cwd` (empty: the active pane's); the new pane's id.
+  Result<mux::PaneId> control_spawn(const std::vector<std::string>& command, std::string cwd,
+                                    Pane* from, mux::SplitAxis axis);
+  // Paste text arriving in parts (`send-text` of more than one request), per pane.
+  std::map<mux::PaneId, std::string> control_paste_;
+
+  // ---- what the shell and the programs tell the window (terminal_window_shell.cpp):
+  // progress, notifications, prompt marks.
+  void set_progress(Pane& pane, int state, int value);
+  void notify(std::string title, std::string body);
+  void on_notifier_exit(int pidfd);
+  bool scroll_to_prompt(int direction);
+  bool select_last_output();
+  struct NotifyState {
+    double tokens = 0;  // the rate limit's bucket
+    uint64_t refilled_ns = 0;
+    uint64_t sent = 0;     // handed to notify-send
+    uint64_t bells = 0;    // shown as a bell: no notification daemon, or notify-send failed
+    uint64_t dropped = 0;  // over the rate limit
+    int running = 0;       // notify-send processes not yet exited
+  } notify_;
 
   framelog::TestHooks test_hooks_;
   std::unique_ptr<ControlServer> control_;

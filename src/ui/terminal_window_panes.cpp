@@ -172,9 +172,15 @@ Result<std::unique_ptr<Pane>> TerminalWindow::spawn_pane(const std::vector<std::
   cols = std::max(1, cols);
   const auto& m = renderer_->metrics();
   pty::PtyPane::Options po;
-  po.spawn.argv = command.empty() ? std::vector<std::string>{user_shell()} : command;
+  // The id is known before the program starts, so it can find its own pane
+  // (CADENCE_PANE, what `cadence cli` defaults to).
+  const mux::PaneId id = next_id_++;
   po.spawn.env = {"TERM=" + config_.term, "COLORTERM=truecolor", "TERM_PROGRAM=cadence",
-                  "TERM_PROGRAM_VERSION=" CADENCE_VERSION};
+                  "TERM_PROGRAM_VERSION=" CADENCE_VERSION, "CADENCE_PANE=" + std::to_string(id)};
+  po.spawn.env.insert(po.spawn.env.end(), config_.env.begin(), config_.env.end());
+  po.spawn.argv =
+      with_shell_integration(command.empty() ? std::vector<std::string>{user_shell()} : command,
+                             config_.shell_integration_dir, po.spawn.env);
   add_diagnostics_env(po.spawn.env);
   for (const auto& [name, value] : config_.file.set_environment_variables) {
     po.spawn.env.push_back(name + "=" + value);
@@ -187,7 +193,7 @@ Result<std::unique_ptr<Pane>> TerminalWindow::spawn_pane(const std::vector<std::
   auto pty = pty::PtyPane::spawn(po);
   if (!pty) return pty.error();
   auto pane = std::make_unique<Pane>(colors_);
-  pane->id = next_id_++;
+  pane->id = id;
   pane->pty = std::move(pty.value());
   pane->rect = mux::Rect{0, 0, cols, rows};
   apply_terminal_colors(*pane);
@@ -195,7 +201,7 @@ Result<std::unique_ptr<Pane>> TerminalWindow::spawn_pane(const std::vector<std::
 }
 
 // The directory a new tab or split starts in: the active pane's.
-static std::string active_cwd(Pane* pane) {
+std::string active_cwd(Pane* pane) {
   if (!pane) return {};
   if (!pane->pty) return pane->screen ? path_from_osc7(pane->screen->cwd) : std::string();
   std::string reported;
@@ -443,6 +449,15 @@ void TerminalWindow::draw_tab_bar() {
       if (info.title.empty()) info.title = config_.title;
       info.pane_count = static_cast<int>(tab.layout.size());
       info.has_unseen_output = tab.unseen_output;
+      // The active pane's progress, else the first pane of the tab that reports one.
+      const Pane* reporting = pane && pane->progress_state ? pane : nullptr;
+      for (mux::PaneId id : tab.layout.panes()) {
+        if (reporting) break;
+        const Pane* p = find_pane(id);
+        if (p && p->progress_state) reporting = p;
+      }
+      info.progress_state = reporting ? reporting->progress_state : 0;
+      info.progress = reporting ? reporting->progress_value : -1;
     }
   }
   const TabBarLine& line = tab_bar_.build(tabs_.version(), tab_infos_, config_.file, cols_);
@@ -619,6 +634,8 @@ bool TerminalWindow::run_action(const config::Action& action) {
     case ActionKind::pop_key_table:
     case ActionKind::clear_key_table_stack: return bindings_.apply(action);
     case ActionKind::toggle_frame_log_hud: toggle_hud(); return true;
+    case ActionKind::scroll_to_prompt: return scroll_to_prompt(static_cast<int>(action.n));
+    case ActionKind::select_last_output: return select_last_output();
     case ActionKind::callback: {
       // Keep the runtime alive through the call: an action it performs may reload.
       const std::shared_ptr<config::LuaRuntime> lua = config_.file.lua;

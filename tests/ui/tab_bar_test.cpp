@@ -226,6 +226,7 @@ TEST(TabBar, WithoutACallbackTheDefaultTitleShowsNumberProgressAndUnseenOutput) 
   std::vector<TabInfo> tabs = make_tabs(3, 0);
   tabs[0].title = "";  // no title: the active pane's
   tabs[1].progress = 40;
+  tabs[1].progress_state = 1;
   tabs[2].has_unseen_output = true;
   tabs[2].title = "a very long title";
   const TabBarLine& line = bar.build(1, tabs, cfg, 80);
@@ -234,6 +235,36 @@ TEST(TabBar, WithoutACallbackTheDefaultTitleShowsNumberProgressAndUnseenOutput) 
   EXPECT_EQ(line.tabs[2].end_col - line.tabs[2].first_col, 14) << "cut to tab_max_width";
   EXPECT_EQ(bar.stats().lua_calls, 0u);
   EXPECT_TRUE(line.cells[0].bold) << "the default active style is bold";
+}
+
+TEST(TabBar, ProgressIsColouredByItsStateAndIndeterminateHasNoNumber) {
+  config::Config cfg = load("config.tab_max_width = 20");
+  TabBar bar;
+  std::vector<TabInfo> tabs = make_tabs(4, 0);
+  const int states[] = {1, 2, 3, 4};
+  for (size_t i = 0; i < tabs.size(); ++i) {
+    tabs[i].progress = 25;
+    tabs[i].progress_state = states[i];
+  }
+  const TabBarLine& line = bar.build(1, tabs, cfg, 100);
+  const std::string text = text_of(line.cells);
+  EXPECT_TRUE(text.starts_with(" 1: tab0 25%  2: tab1 25%  3: tab2 \u22ef  4: tab3 25% ")) << text;
+  for (size_t i = 0; i < tabs.size(); ++i) {
+    const TabSpan& span = line.tabs[i];
+    // The first cell of the indicator: after " n: tabN ".
+    const TabBarCell& mark = line.cells[static_cast<size_t>(span.first_col) + 9];
+    EXPECT_EQ(mark.fg, progress_color(states[i])) << "tab " << i;
+    EXPECT_NE(line.cells[static_cast<size_t>(span.first_col) + 1].fg, mark.fg)
+        << "the number keeps the tab's colour";
+  }
+  EXPECT_NE(progress_color(1), progress_color(2));
+  EXPECT_NE(progress_color(3), progress_color(4));
+
+  // Removed (state 0): no indicator, even with a value left over.
+  tabs[0].progress_state = 0;
+  tabs[0].version = 2;
+  const TabBarLine& cleared = bar.build(2, tabs, cfg, 100);
+  EXPECT_TRUE(text_of(cleared.cells).starts_with(" 1: tab0  2:")) << text_of(cleared.cells);
 }
 
 TEST(TabBar, AFailingFormatterFallsBackAndLogsOnce) {
