@@ -9,6 +9,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -314,6 +315,10 @@ void MuxServer::on_panes() {
       raised = pane->pty->take_events();
     }
     for (int i = 0; i < raised.bells; ++i) events.push_back(net::Bell{id});
+    if (raised.progress) {
+      pane->progress_state = std::clamp(raised.progress->first, 0, 4);
+      pane->progress_value = std::clamp(raised.progress->second, 0, 100);
+    }
     for (auto& [targets, data] : raised.clipboard) {
       if (data.size() > net::kMaxClipboardBytes) continue;
       const auto selection =

@@ -29,6 +29,8 @@ struct MuxServer::Client {
     uint64_t sent_ns = 0;  // when its last delta went out
     std::string title;
     std::string cwd;
+    int progress_state = -1;  // as last sent; -1: never
+    int progress_value = 0;
     uint64_t resize_id = 0;    // the last Resize it sent for this pane
     bool answer_owed = false;  // that Resize has not been answered yet
   };

@@ -134,7 +134,9 @@ bool MuxServer::send_delta(Client& c, ServerPane& pane) {
     std::lock_guard<std::mutex> guard(pane.pty->mutex());
     const vt::Terminal& t = pane.pty->terminal();
     const bool full = !sync.synced || sync.epoch != t.history_epoch();
-    if (!full && t.version() == sync.version && !sync.answer_owed) {
+    const bool progress_moved =
+        pane.progress_state != sync.progress_state || pane.progress_value != sync.progress_value;
+    if (!full && t.version() == sync.version && !sync.answer_owed && !progress_moved) {
       sync.seen_changes = changes;
       return false;
     }
@@ -158,6 +160,12 @@ bool MuxServer::send_delta(Client& c, ServerPane& pane) {
     if (!sync.synced || t.cwd() != sync.cwd) {
       sync.cwd = t.cwd().substr(0, net::kMaxTitleBytes);
       head.cwd = sync.cwd;
+    }
+    if (progress_moved) {
+      sync.progress_state = pane.progress_state;
+      sync.progress_value = pane.progress_value;
+      head.progress_state = static_cast<uint8_t>(pane.progress_state);
+      head.progress_value = static_cast<uint8_t>(pane.progress_value);
     }
     LineEncoder lines(t, (c.features & net::feature::hyperlinks) != 0);
     // A screen too large for one PDU goes as several deltas of the same version; the

@@ -45,6 +45,9 @@ struct ServerPane {
   // resize): a client whose last look saw this count needs nothing, without taking the
   // pane's lock to find out.
   uint64_t changes = 1;
+  // OSC 9;4 as last reported by the program: state 0 none, 1 normal, 2 error,
+  // 3 indeterminate, 4 paused; value 0..100.
+  int progress_state = 0, progress_value = 0;
 };
 
 struct ServerWindow {

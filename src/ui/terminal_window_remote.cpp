@@ -232,6 +232,7 @@ void TerminalWindow::sync_remote() {
       if (mux::Tab* tab = tabs_.tab_of(pane->id)) tabs_.touch(*tab);
       set_window_title();
     }
+    set_progress(*pane, screen->progress_state, screen->progress_value);
     if (pane->visible) {
       visible_news = true;
       note_dirty(framelog::reason::remote_delta);

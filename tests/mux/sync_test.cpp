@@ -327,5 +327,27 @@ TEST_F(MuxSync, ResumingOnARestartedServerDropsWhatTheOldOneSent) {
   EXPECT_EQ(compare_history(*c.client, pane, *server2), "");
 }
 
+TEST_F(MuxSync, ProgressReportsReachTheClient) {
+  TestClient c(socket);
+  const net::PaneId pane = c.spawn_raw(10, 40);
+  ASSERT_NE(pane, 0u);
+  c->write(pane, "\x1b]9;4;1;42\x1b\\");
+  EXPECT_TRUE(eventually([&] {
+    auto s = c.screen(pane);
+    return s && s->progress_state == 1 && s->progress_value == 42;
+  }));
+  // A change of state alone, with nothing else on screen changing, is sent too.
+  c->write(pane, "\x1b]9;4;2;42\x1b\\");
+  EXPECT_TRUE(eventually([&] {
+    auto s = c.screen(pane);
+    return s && s->progress_state == 2;
+  }));
+  c->write(pane, "\x1b]9;4;0\x1b\\");
+  EXPECT_TRUE(eventually([&] {
+    auto s = c.screen(pane);
+    return s && s->progress_state == 0;
+  }));
+}
+
 }  // namespace
 }  // namespace cadence::mux::testing
