@@ -181,7 +181,8 @@ def check(mux):
         types = [t for (_, t, _, _) in got]
         expect(status == 0, f"--stdio exited with {status}")
         expect(types[:2] == [HELLO_REPLY, PANE_LIST], f"--stdio answers: {types}")
-        expect(got[0][3].endswith(b"cadence-mux"), "HelloReply does not name the server")
+        # The payload ends with the name, then the 8-byte instance id.
+        expect(got[0][3][:-8].endswith(b"cadence-mux"), "HelloReply does not name the server")
 
         # A peer speaking another protocol version is told so and dropped; the daemon stays.
         p = subprocess.run([mux, "--stdio"], env=env, input=hello(version=9),
