@@ -102,14 +102,16 @@ void IoThread::watch(PtyPane* pane) {
   const int fd = pane->process_.fd();
   Result<void> r = loop_->add(fd, EPOLLIN, [this, pane](uint32_t events) { on_pty(pane, events); });
   if (!r) LOG_ERROR(kLog, "cannot watch pty of ", pane->pid(), ": ", r.error().message);
-  r = loop_->add(pane->pidfd_, EPOLLIN, [this, pane](uint32_t) { on_exit(pane); });
-  if (!r) LOG_ERROR(kLog, "cannot watch exit of ", pane->pid(), ": ", r.error().message);
+  if (pane->pidfd_ >= 0) {
+    r = loop_->add(pane->pidfd_, EPOLLIN, [this, pane](uint32_t) { on_exit(pane); });
+    if (!r) LOG_ERROR(kLog, "cannot watch exit of ", pane->pid(), ": ", r.error().message);
+  }
   update_write_interest(pane);
 }
 
 void IoThread::unwatch(PtyPane* pane) {
   loop_->remove(pane->process_.fd());
-  loop_->remove(pane->pidfd_);
+  if (pane->pidfd_ >= 0) loop_->remove(pane->pidfd_);
   panes_.erase(std::remove(panes_.begin(), panes_.end(), pane), panes_.end());
 }
 
@@ -137,6 +139,8 @@ void IoThread::on_pty(PtyPane* pane, uint32_t events) {
     // The slave side is closed; the pidfd says when the program itself is gone. Stop
     // watching the pty so a hung-up descriptor does not spin the loop meanwhile.
     loop_->remove(pane->process_.fd());
+    // A stream has no program to wait for: its end is the exit.
+    if (pane->process_.is_stream()) on_exit(pane);
   }
 }
 
@@ -147,9 +151,11 @@ void IoThread::on_exit(PtyPane* pane) {
     }
     loop_->remove(pane->process_.fd());
   }
-  loop_->remove(pane->pidfd_);
   int status = 0;
-  if (!pane->process_.try_wait(status)) status = pane->process_.wait();
+  if (!pane->process_.is_stream()) {
+    loop_->remove(pane->pidfd_);
+    if (!pane->process_.try_wait(status)) status = pane->process_.wait();
+  }
   pane->exit_status_ = status;
   pane->exited_.store(true, std::memory_order_release);
   pane->dirty_.store(true, std::memory_order_release);

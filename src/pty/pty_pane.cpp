@@ -1,6 +1,7 @@
 // PtyPane (see pty_pane.hpp).
 #include "pty/pty_pane.hpp"
 
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,6 +31,15 @@ Result<std::unique_ptr<PtyPane>> PtyPane::spawn(const Options& options) {
     return make_error(std::string("pidfd_open: ") + std::strerror(errno) +
                       " (cadence needs Linux 5.3 or newer)");
   }
+  return pane;
+}
+
+std::unique_ptr<PtyPane> PtyPane::adopt_stream(int fd, const vt::Terminal::Options& terminal,
+                                               ResizeHook on_resize) {
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags >= 0) (void)fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  std::unique_ptr<PtyPane> pane(new PtyPane(PtyProcess::adopt_stream(fd), terminal));
+  pane->on_resize_ = std::move(on_resize);
   return pane;
 }
 
@@ -81,6 +91,10 @@ Result<void> PtyPane::resize(const WindowSize& size) {
     }
   }
   dirty_.store(true, std::memory_order_release);
+  if (process_.is_stream()) {
+    if (on_resize_) on_resize_(size);
+    return {};
+  }
   return process_.resize(size);
 }
 

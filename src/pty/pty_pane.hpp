@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,6 +59,13 @@ class PtyPane : private vt::TerminalObserver {
     vt::Terminal::Options terminal;
   };
   static Result<std::unique_ptr<PtyPane>> spawn(const Options& options);
+  // A pane over a connected stream instead of a program on a pty: bytes read from `fd`
+  // are the output, writes go to it, its end (EOF, an error) is the exit, with status 0.
+  // The pane owns the fd. A resize reaches the other end through `on_resize` (called on
+  // the resizing thread, after the terminal is resized), since a socket has no size.
+  using ResizeHook = std::function<void(const WindowSize&)>;
+  static std::unique_ptr<PtyPane> adopt_stream(int fd, const vt::Terminal::Options& terminal,
+                                               ResizeHook on_resize = {});
   ~PtyPane() override;
   PtyPane(const PtyPane&) = delete;
   PtyPane& operator=(const PtyPane&) = delete;
@@ -121,7 +129,8 @@ class PtyPane : private vt::TerminalObserver {
   void notify_gui();
 
   PtyProcess process_;
-  int pidfd_ = -1;
+  int pidfd_ = -1;  // -1 for a stream, whose end is its EOF
+  ResizeHook on_resize_;
 
   std::mutex mutex_;
   vt::Terminal terminal_;

@@ -113,6 +113,7 @@ PtyProcess::~PtyProcess() {
 }
 
 Result<void> PtyProcess::resize(const WindowSize& size) {
+  if (is_stream()) return {};
   winsize ws{};
   ws.ws_row = static_cast<unsigned short>(size.rows);
   ws.ws_col = static_cast<unsigned short>(size.cols);

@@ -31,6 +31,10 @@ struct SpawnOptions {
 class PtyProcess {
  public:
   static Result<PtyProcess> spawn(const SpawnOptions& options);
+  // A connected stream (a socket: an SSH channel bridged to a socketpair) in place of a
+  // pty master: no child, and resizing is the owner's business (PtyPane's hook).
+  static PtyProcess adopt_stream(int fd) { return PtyProcess(fd, -1); }
+  bool is_stream() const { return pid_ < 0; }
 
   PtyProcess(PtyProcess&& other) noexcept;
   PtyProcess& operator=(PtyProcess&& other) noexcept;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 
@@ -123,6 +125,36 @@ TEST_F(PaneFixture, WriteQueueHasALimit) {
     ASSERT_LE(accepted, kMaxPendingWrite);
   }
   EXPECT_GE(accepted + chunk.size(), kMaxPendingWrite - (1u << 20));
+}
+
+TEST_F(PaneFixture, AStreamPaneReadsWritesResizesAndEndsWithItsPeer) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  vt::Terminal::Options t;
+  t.rows = 5;
+  t.cols = 40;
+  std::vector<WindowSize> sizes;
+  pane_ = PtyPane::adopt_stream(fds[0], t, [&](const WindowSize& s) { sizes.push_back(s); });
+  io_->add(pane_.get());
+  ASSERT_EQ(::write(fds[1], "over\r\nthe wire", 15), 15);
+  ASSERT_TRUE(run_until([&] { return row(0) == "over" && row(1) == "the wire"; }));
+  ASSERT_TRUE(pane_->write("typed"));
+  std::string got;
+  ASSERT_TRUE(run_until([&] {
+    char buf[64];
+    const ssize_t n = ::recv(fds[1], buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) got.append(buf, static_cast<size_t>(n));
+    return got == "typed";
+  }));
+  // The terminal takes the size; the other end hears of it through the hook.
+  ASSERT_TRUE(pane_->resize(WindowSize{7, 50, 0, 0}).ok());
+  ASSERT_EQ(sizes.size(), 1u);
+  EXPECT_EQ(sizes[0].rows, 7);
+  EXPECT_EQ(sizes[0].cols, 50);
+  // The peer goes away: that is the pane's exit.
+  close(fds[1]);
+  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  EXPECT_EQ(pane_->exit_status(), 0);
 }
 
 }  // namespace
