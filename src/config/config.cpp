@@ -15,11 +15,13 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "base/log.hpp"
@@ -404,6 +406,76 @@ std::string domains_at(lua_State* L, int t, const char* what,
   return "";
 }
 
+constexpr const char* kSshDomainKeys[] = {"name",           "remote_address",  "username",
+                                          "multiplexing",   "remote_mux_path", "identity_file",
+                                          "connect_timeout"};
+
+// One entry of ssh_domains: strings, a choice and a number, each checked where it is.
+std::string ssh_domain_at(lua_State* L, int d, const std::string& where, SshDomain& out) {
+  if (lua_type(L, d) != LUA_TTABLE)
+    return where + " must be a table like { name = 'box', remote_address = 'box:22' }";
+  std::string e = for_each_field(L, d, where, [&](const std::string& k, int v) -> std::string {
+    const std::string field = where + "." + k;
+    if (k == "connect_timeout") {
+      if (lua_type(L, v) != LUA_TNUMBER || !lua_isinteger(L, v) || lua_tointeger(L, v) < 1 ||
+          lua_tointeger(L, v) > kMaxSshConnectTimeoutS)
+        return field + " must be a whole number of seconds from 1 to " +
+               std::to_string(kMaxSshConnectTimeoutS);
+      out.connect_timeout_s = static_cast<int>(lua_tointeger(L, v));
+      return "";
+    }
+    if (std::find(std::begin(kSshDomainKeys), std::end(kSshDomainKeys), k) ==
+        std::end(kSshDomainKeys))
+      return where + ": unknown field '" + k + "'" + did_you_mean(closest(k, kSshDomainKeys));
+    if (lua_type(L, v) != LUA_TSTRING) return field + " must be a string";
+    const std::string value(string_at(L, v));
+    if (k == "name") out.name = value;
+    if (k == "remote_address") out.remote_address = value;
+    if (k == "username") out.username = value;
+    if (k == "identity_file") out.identity_file = value;
+    if (k == "remote_mux_path") {
+      if (value.empty()) return field + " must not be empty (it is the command run remotely)";
+      out.remote_mux_path = value;
+    }
+    if (k == "multiplexing") {
+      if (value == "cadence") {
+        out.multiplexing = SshMultiplexing::cadence;
+      } else if (value == "none") {
+        out.multiplexing = SshMultiplexing::none;
+      } else {
+        return field + " must be 'cadence' or 'none', not '" + value + "'";
+      }
+    }
+    return "";
+  });
+  if (!e.empty()) return e;
+  if (out.name.empty()) return where + " needs name";
+  if (out.remote_address.empty()) return where + " needs remote_address";
+  if (Result<HostPort> a = parse_remote_address(out.remote_address); !a)
+    return where + ".remote_address " + a.error().message;
+  return "";
+}
+
+std::string ssh_domains_at(lua_State* L, int t, std::vector<SshDomain>& out) {
+  const lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, t));
+  for (lua_Integer i = 1; i <= n; ++i) {
+    const std::string where = "ssh_domains[" + std::to_string(i) + "]";
+    lua_rawgeti(L, t, i);
+    SshDomain domain;
+    std::string e = ssh_domain_at(L, lua_gettop(L), where, domain);
+    lua_pop(L, 1);
+    if (e.empty()) {
+      for (const SshDomain& other : out) {
+        if (other.name == domain.name)
+          e = where + ": another domain is already named '" + domain.name + "'";
+      }
+    }
+    if (!e.empty()) return e;
+    out.push_back(std::move(domain));
+  }
+  return "";
+}
+
 // --- the options ---------------------------------------------------------------------
 
 constexpr Option kOptions[] = {
@@ -558,13 +630,12 @@ constexpr Option kOptions[] = {
                            c.unix_domains.push_back({v[0], v[1]});
                          });
      }},
-    {"ssh_domains", Type::table, "a list of { name = ..., remote_address = ..., username = ... }",
+    {"ssh_domains", Type::table,
+     "a list of { name = ..., remote_address = ..., username = ..., multiplexing = ..., "
+     "remote_mux_path = ..., identity_file = ..., connect_timeout = ... }",
      [](lua_State* L, int i, Config& c) {
        c.ssh_domains.clear();
-       return domains_at(L, i, "ssh_domains", {"name", "remote_address", "username"},
-                         {"name", "remote_address"}, [&](const std::vector<std::string>& v) {
-                           c.ssh_domains.push_back({v[0], v[1], v[2]});
-                         });
+       return ssh_domains_at(L, i, c.ssh_domains);
      }},
 };
 

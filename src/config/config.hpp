@@ -34,6 +34,7 @@
 #include "base/result.hpp"
 #include "config/action.hpp"
 #include "config/keys.hpp"
+#include "config/ssh_domain.hpp"
 
 namespace cadence::config {
 
@@ -85,18 +86,12 @@ enum class CursorStyle : uint8_t {
   blinking_bar,
 };
 
-// Mux domains: parsed and checked here, connected to by the mux.
+// Mux domains: parsed and checked here, connected to by the mux (SshDomain is in
+// ssh_domain.hpp).
 struct UnixDomain {
   std::string name;
   std::string socket_path;  // "" = the default socket
   friend bool operator==(const UnixDomain&, const UnixDomain&) = default;
-};
-
-struct SshDomain {
-  std::string name;
-  std::string remote_address;  // host or host:port
-  std::string username;        // "" = the local user's name
-  friend bool operator==(const SshDomain&, const SshDomain&) = default;
 };
 
 struct Config {

@@ -100,6 +100,83 @@ TEST(ConfigOptions, BadValuesNameWhatIsWrong) {
   EXPECT_HAS(error_of("config.status_update_interval = 1"), "between 50");
 }
 
+TEST(ConfigOptions, SshDomainsTakeEveryField) {
+  Result<Config> r = load(R"(
+    config.ssh_domains = {
+      { name = 'devbox', remote_address = 'devbox.example:2222', username = 'me',
+        multiplexing = 'none', remote_mux_path = '/opt/cadence/bin/cadence-mux',
+        identity_file = '~/.ssh/devbox_ed25519', connect_timeout = 5 },
+      { name = 'v6', remote_address = '[::1]:22' },
+    }
+  )");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->ssh_domains.size(), 2u);
+  const SshDomain& d = r->ssh_domains[0];
+  EXPECT_EQ(d.multiplexing, SshMultiplexing::none);
+  EXPECT_EQ(d.remote_mux_path, "/opt/cadence/bin/cadence-mux");
+  EXPECT_EQ(d.identity_file, "~/.ssh/devbox_ed25519");
+  EXPECT_EQ(d.connect_timeout_s, 5);
+  const SshDomain& v6 = r->ssh_domains[1];
+  EXPECT_EQ(v6.multiplexing, SshMultiplexing::cadence) << "the default keeps panes remote";
+  EXPECT_EQ(v6.remote_mux_path, "cadence-mux");
+  EXPECT_EQ(v6.identity_file, "");
+  EXPECT_EQ(v6.connect_timeout_s, 0) << "unset: ~/.ssh/config or the built-in default decides";
+}
+
+TEST(ConfigOptions, SshDomainMistakesNameTheEntryAndTheField) {
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a:70000' } }"),
+             "ssh_domains[1].remote_address 'a:70000': the port must be a number from 1 to 65535");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a:' } }"),
+             "the port must be a number");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a:22x' } }"),
+             "the port must be a number");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = '[::1' } }"),
+             "'[' without ']'");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a b' } }"),
+             "contains a space");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a', "
+                      "multiplexing = 'tmux' } }"),
+             "ssh_domains[1].multiplexing must be 'cadence' or 'none', not 'tmux'");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a', "
+                      "connect_timeout = 0 } }"),
+             "ssh_domains[1].connect_timeout must be a whole number of seconds from 1 to 3600");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a', "
+                      "connect_timeout = 2.5 } }"),
+             "connect_timeout must be a whole number");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a', "
+                      "remote_mux_path = '' } }"),
+             "remote_mux_path must not be empty");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a', "
+                      "identityfile = 'x' } }"),
+             "ssh_domains[1]: unknown field 'identityfile' (did you mean 'identity_file'");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a', "
+                      "username = 7 } }"),
+             "ssh_domains[1].username must be a string");
+  EXPECT_HAS(error_of("config.ssh_domains = { { remote_address = 'a' } }"),
+             "ssh_domains[1] needs name");
+  EXPECT_HAS(error_of("config.ssh_domains = { { name = 'a', remote_address = 'a' }, "
+                      "{ name = 'a', remote_address = 'b' } }"),
+             "ssh_domains[2]: another domain is already named 'a'");
+  EXPECT_HAS(error_of("config.ssh_domains = { 'a' }"), "ssh_domains[1] must be a table");
+}
+
+TEST(ConfigOptions, RemoteAddressesParseAsHostAndPort) {
+  EXPECT_EQ(parse_remote_address("box").value(), (HostPort{"box", 0}));
+  EXPECT_EQ(parse_remote_address("box:2222").value(), (HostPort{"box", 2222}));
+  EXPECT_EQ(parse_remote_address("10.0.0.1:22").value(), (HostPort{"10.0.0.1", 22}));
+  EXPECT_EQ(parse_remote_address("[::1]:2222").value(), (HostPort{"::1", 2222}));
+  EXPECT_EQ(parse_remote_address("[fe80::1]").value(), (HostPort{"fe80::1", 0}));
+  EXPECT_EQ(parse_remote_address("fe80::1").value(), (HostPort{"fe80::1", 0}))
+      << "a bare IPv6 address has no port";
+  EXPECT_EQ(parse_remote_address("box:65535").value(), (HostPort{"box", 65535}));
+  EXPECT_FALSE(parse_remote_address("box:0"));
+  EXPECT_FALSE(parse_remote_address("box:65536"));
+  EXPECT_FALSE(parse_remote_address(":22"));
+  EXPECT_FALSE(parse_remote_address(""));
+  EXPECT_FALSE(parse_remote_address("[]:22"));
+  EXPECT_FALSE(parse_remote_address("[::1]x"));
+}
+
 TEST(ConfigOptions, ColourSchemesAreBundledAndColorsOverrideThem) {
   const std::vector<std::string> names = color_scheme_names();
   EXPECT_GE(names.size(), 6u);
