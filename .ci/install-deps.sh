@@ -23,6 +23,9 @@ test_pkgs=(
   procps util-linux psmisc
   fonts-noto-color-emoji fonts-wqy-microhei fonts-firacode
   ncurses-bin desktop-file-utils libnotify-bin mako-notifier dbus
+  # The SSH tests start their own sshd (tests/tools/cadence-test-sshd) and use
+  # ssh-keygen, ssh-agent and ssh-add; they never use the machine's own sshd.
+  openssh-server openssh-client
 )
 # foot is already a test dependency.
 bench_pkgs=(alacritty kitty)
