@@ -10,6 +10,7 @@
 // the environment cannot run cadence; 2 for a usage error.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -26,6 +27,7 @@
 #include "config/config.hpp"
 #include "render/egl_context.hpp"
 #include "render/font/font_set.hpp"
+#include "ssh/target.hpp"
 #include "ui/shell_integration.hpp"
 #include "ui/terminal_window.hpp"
 #include "wayland/display.hpp"
@@ -115,8 +117,9 @@ constexpr OptionSpec kOptions[] = {
 void print_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: cadence [options] [-e COMMAND [ARGS...]]\n"
-               "       cadence connect DOMAIN [options]  (DOMAIN: unix, unix:SOCKET, or a\n"
-               "                                          unix_domains name)\n"
+               "       cadence connect DOMAIN [options]  (DOMAIN: unix, unix:SOCKET, ssh:NAME,\n"
+               "                                          or a unix_domains or ssh_domains\n"
+               "                                          name)\n"
                "       cadence cli COMMAND [options]      (list, spawn, send-text, get-text, ...:\n"
                "                                          see cadence cli --help)\n\noptions:\n");
   for (const OptionSpec& spec : kOptions) {
@@ -382,12 +385,31 @@ int run(int argc, char** argv) {
   if (options->probe) return probe();
   apply_config(options.value());
   if (!domain.empty()) {
-    Result<std::string> socket = domain_socket(domain, options->window.file);
-    if (!socket) {
-      std::fprintf(stderr, "cadence: %s\n", socket.error().message.c_str());
-      return kExitUsage;
+    const config::Config& file = options->window.file;
+    const bool unix_name = std::any_of(file.unix_domains.begin(), file.unix_domains.end(),
+                                       [&](const auto& d) { return d.name == domain; });
+    const bool ssh_prefixed = domain.starts_with("ssh:");
+    if (ssh_prefixed || (!unix_name && domain != "unix" && !domain.starts_with("unix:"))) {
+      // An SSH domain: ssh_domains, then ~/.ssh/config's Host entries (ssh/target.hpp).
+      const std::string_view name = ssh_prefixed ? domain.substr(4) : domain;
+      const ssh::Env env = ssh::Env::from_process();
+      Result<ssh::Target> target =
+          ssh::resolve(name, file.ssh_domains, ssh::read_ssh_config(env), env);
+      if (!target) {
+        std::fprintf(stderr, "cadence: %s\n", target.error().message.c_str());
+        return kExitUsage;
+      }
+      options->window.connect_ssh = std::move(target.value());
+      if (options->window.title == "cadence")
+        options->window.title = "cadence: " + std::string(name);
+    } else {
+      Result<std::string> socket = domain_socket(domain, file);
+      if (!socket) {
+        std::fprintf(stderr, "cadence: %s\n", socket.error().message.c_str());
+        return kExitUsage;
+      }
+      options->window.connect_socket = socket.value();
     }
-    options->window.connect_socket = socket.value();
   }
   return ui::run_terminal_window(options->window);
 }

@@ -189,8 +189,9 @@ void TabBar::assemble(std::span<const TabInfo> tabs, const config::Config& cfg, 
   line_.new_tab_first = line_.new_tab_end = -1;
 
   append(cells, left_status_, background, limit);
-  const int right_width =
-      std::min(display_width(right_status_), width - static_cast<int>(cells.size()));
+  const std::string& right = banner_.empty() ? right_status_ : banner_;
+  const Pen right_pen = banner_.empty() ? background : pen_of(colors.active_tab);
+  const int right_width = std::min(display_width(right), width - static_cast<int>(cells.size()));
   const int room = width - static_cast<int>(cells.size()) - std::max(right_width, 0) - kNewTabWidth;
   const int n = static_cast<int>(tabs.size());
   const int max_width = n == 0 ? 0 : std::clamp(room / n, 1, cfg.tab_max_width);
@@ -210,7 +211,7 @@ void TabBar::assemble(std::span<const TabInfo> tabs, const config::Config& cfg, 
   // The right status is right-aligned; what does not fit loses its end.
   const size_t right_start = std::max<size_t>(cells.size(), limit - std::max(right_width, 0));
   while (cells.size() < right_start) append(cells, " ", background, limit);
-  append(cells, right_status_, background, limit);
+  append(cells, right, right_pen, limit);
   while (cells.size() < limit) append(cells, " ", background, limit);
   // A wide character cut in half at the end becomes a blank.
   if (!cells.empty() && cells.back().width == 2)
@@ -266,6 +267,13 @@ bool TabBar::set_left_status(std::string text) {
 bool TabBar::set_right_status(std::string text) {
   if (text == right_status_) return false;
   right_status_ = std::move(text);
+  ++status_version_;
+  return true;
+}
+
+bool TabBar::set_banner(std::string text) {
+  if (text == banner_) return false;
+  banner_ = std::move(text);
   ++status_version_;
   return true;
 }

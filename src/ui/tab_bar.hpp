@@ -100,6 +100,10 @@ class TabBar {
   bool set_right_status(std::string text);
   const std::string& left_status() const { return left_status_; }
   const std::string& right_status() const { return right_status_; }
+  // A message that must be seen (a remote connection that dropped): drawn in the active
+  // tab's colours in place of the right status while it is not empty.
+  bool set_banner(std::string text);
+  const std::string& banner() const { return banner_; }
 
   // Drops both caches: the next build formats every tab again.
   void invalidate();
@@ -139,6 +143,7 @@ class TabBar {
   std::shared_ptr<config::LuaRuntime> lua_;
   std::string left_status_;
   std::string right_status_;
+  std::string banner_;
   TabBarStats stats_;
 };
 

@@ -144,6 +144,14 @@ Result<void> TerminalWindow::init() {
   if (!config_.connect_socket.empty()) {
     // Attached to a mux server: the panes come from it (sync_remote, once it answers).
     if (Result<void> r = connect_remote(); !r) return r;
+  } else if (config_.connect_ssh) {
+    // An SSH domain: a console pane shows the connection until there is something
+    // remote to show (terminal_window_ssh.cpp).
+    auto first = open_ssh_pane(24, 80);
+    if (!first) return first.error();
+    io_->add(first.value()->pty.get());
+    tabs_.add(next_id_++, first.value()->id);
+    panes_.emplace(first.value()->id, std::move(first.value()));
   } else {
     auto first = spawn_pane(config_.command, 24, 80, {});
     if (!first) return first.error();
@@ -495,6 +503,7 @@ void TerminalWindow::poll_panes() {
     Pane* pane = find_pane(id);
     if (pane && pane->pty) poll_pane(*pane);
   }
+  if (!ssh_.empty()) poll_ssh();
   if (client_) sync_remote();
   if (closing_) return;
   maybe_paint();
@@ -814,18 +823,29 @@ void TerminalWindow::write_stats() const {
   field("config_generation", config_generation_);
   Pane* active = const_cast<TerminalWindow*>(this)->active_pane();
   field("scroll_offset", active ? active->view.scroll_offset() : 0);
-  // The active pane's first row as last drawn (printable ASCII; anything else as '?').
-  std::string top = "\"";
-  if (active && active->view.rows() > 0) {
-    for (const render::GridCell& c : active->view.cells(0)) {
+  // The active pane's rows as last drawn (printable ASCII; anything else as '?'): the
+  // first alone, and all of them joined by \n.
+  auto row_text = [&](int r) {
+    std::string text;
+    for (const render::GridCell& c : active->view.cells(r)) {
       if (c.width == 0) continue;
-      top += c.cp == 0                                                   ? ' '
-             : c.cp < 0x20 || c.cp > 0x7e || c.cp == '"' || c.cp == '\\' ? '?'
-                                                                         : static_cast<char>(c.cp);
+      text += c.cp == 0                                                   ? ' '
+              : c.cp < 0x20 || c.cp > 0x7e || c.cp == '"' || c.cp == '\\' ? '?'
+                                                                          : static_cast<char>(c.cp);
     }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
+  };
+  std::string top, all;
+  for (int r = 0; active && r < active->view.rows(); ++r) {
+    if (r == 0) top = row_text(0);
+    all += (r ? "\\n" : "") + row_text(r);
   }
-  while (top.size() > 1 && top.back() == ' ') top.pop_back();
-  field("view_top", top + "\"");
+  field("view_top", "\"" + top + "\"");
+  std::string banner;
+  for (char ch : tab_bar_.banner()) banner += ch == '"' || ch == '\\' ? '?' : ch;
+  field("banner", "\"" + banner + "\"");
+  field("view_text", "\"" + all + "\"");
   field("hover_link", active ? active->view.hover_link() : 0);
   field("preedit_chars", active ? active->view.preedit().size() : 0);
   // Tabs and panes: every pane's place in the grid and its terminal's size.

@@ -15,6 +15,8 @@
 
 #include "config/config.hpp"
 #include "render/font/font_set.hpp"
+#include "ssh/link.hpp"
+#include "ssh/target.hpp"
 #include "ui/view.hpp"
 
 namespace cadence::ui {
@@ -47,6 +49,11 @@ struct WindowConfig {
   std::string shell_integration_dir;
   // A mux server's socket to attach to (`cadence connect`); empty: local panes.
   std::string connect_socket;
+  // An SSH domain to connect to (`cadence connect ssh:NAME`): with multiplexing
+  // 'cadence' the window attaches to cadence-mux there, with 'none' every pane is a
+  // remote shell of its own. Its link options (known_hosts, agent) come with it.
+  std::optional<ssh::Target> connect_ssh;
+  ssh::LinkOptions ssh_options;
   // The configuration file as loaded (or the defaults): key bindings, the tab bar's
   // options, callbacks. The fields above are what the command line may override.
   config::Config file;

@@ -271,6 +271,37 @@ class TerminalWindow final : public wayland::WindowListener,
   // Follows the server's tabs and panes: new ones appear, gone ones close.
   void sync_remote();
   Pane* remote_pane(mux::RemotePaneId id);
+
+  // SSH (terminal_window_ssh.cpp). A session is one ssh::Link and the pane it shows in:
+  // first a console (a stream pane on a socketpair whose other end this thread writes
+  // the link's progress and prompts to and reads the answers typed from), then, in pty
+  // mode, the remote shell itself. In mux mode the window has one session, whose streams
+  // the mux client runs on (adopted, then resumed after each reconnection).
+  struct SshSession {
+    std::unique_ptr<ssh::Link> link;
+    mux::PaneId pane = 0;  // the console or the shell; 0 once the console is gone (mux)
+    int console_fd = -1;   // this end of the console's socketpair; -1 once gone
+    std::optional<ssh::Prompt> prompt;
+    std::string typed;   // the answer so far
+    bool shell = false;  // pty mode: the pane runs the remote shell now
+  };
+  Result<std::unique_ptr<Pane>> open_ssh_pane(int rows, int cols);
+  // A new tab's or split's pane: a local program, or a remote shell in a pty-mode window.
+  Result<std::unique_ptr<Pane>> new_pane(int rows, int cols, const std::string& cwd);
+  void poll_ssh();
+  void on_console_input(SshSession& session);
+  void console_write(SshSession& session, std::string_view text);
+  void drop_console(SshSession& session);
+  // Typed bytes for a prompt shown in the banner (mux mode, after the console is gone);
+  // false when no prompt is waiting there.
+  bool answer_banner_prompt(std::string_view bytes);
+  void prompt_input(SshSession& session, std::string_view bytes, bool in_console);
+  void set_banner(std::string text);
+  void forget_ssh(mux::PaneId pane);
+  bool ssh_mux() const {
+    return config_.connect_ssh &&
+           config_.connect_ssh->multiplexing == config::SshMultiplexing::cadence;
+  }
   // Pointer events over a remote pane: reported to the server when its program tracks
   // the mouse (the server encodes them for the program's modes).
   void remote_pointer(Pane& pane, const wayland::PointerInput& p, int col, int row);
@@ -329,6 +360,7 @@ class TerminalWindow final : public wayland::WindowListener,
   // Attached to a mux server (cadence connect): its panes are remote, and the window's
   // tabs follow the server's.
   std::unique_ptr<mux::MuxClient> client_;
+  std::vector<std::unique_ptr<SshSession>> ssh_;
   uint64_t topology_seen_ = 0;
   bool remote_spawned_ = false;               // asked an empty server for a first tab
   mux::RemoteWindowId remote_window_ = 0;     // the server window new tabs open in

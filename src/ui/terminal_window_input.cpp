@@ -21,6 +21,7 @@ std::pair<int, int> TerminalWindow::cell_at(double x, double y) const {
 }
 
 void TerminalWindow::send_to_program(std::string_view bytes) {
+  if (!ssh_.empty() && answer_banner_prompt(bytes)) return;
   Pane* pane = active_pane();
   if (bytes.empty() || !pane || pane->exited) return;
   pane->write(bytes);

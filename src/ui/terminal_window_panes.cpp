@@ -222,7 +222,8 @@ void TerminalWindow::new_tab() {
                    active_cwd(active_pane()));
     return;
   }
-  auto pane = spawn_pane(config_.default_command, area.rows, area.cols, active_cwd(active_pane()));
+  if (ssh_mux()) return;  // the server opens tabs, once it is reached
+  auto pane = new_pane(area.rows, area.cols, active_cwd(active_pane()));
   if (!pane) {
     LOG_WARN(kLog, "new tab: ", pane.error().message);
     show_message("cadence: cannot open a tab: " + pane.error().message);
@@ -252,7 +253,8 @@ void TerminalWindow::split(mux::SplitAxis axis) {
   const bool side = axis == mux::SplitAxis::horizontal;
   const int rows = side ? from->rect.rows : std::max(1, (from->rect.rows - 1) / 2);
   const int cols = side ? std::max(1, (from->rect.cols - 1) / 2) : from->rect.cols;
-  auto pane = spawn_pane(config_.default_command, rows, cols, active_cwd(from));
+  if (ssh_mux()) return;  // the server splits, once it is reached
+  auto pane = new_pane(rows, cols, active_cwd(from));
   if (!pane) {
     LOG_WARN(kLog, "split: ", pane.error().message);
     show_message("cadence: cannot split: " + pane.error().message);
@@ -283,6 +285,7 @@ void TerminalWindow::forget_pane(mux::PaneId id) {
     io_->remove(pane->pty.get());
   }
   panes_.erase(id);
+  forget_ssh(id);
 }
 
 void TerminalWindow::close_pane(mux::PaneId id) {
@@ -312,7 +315,9 @@ void TerminalWindow::close_tab() {
 }
 
 bool TerminalWindow::tab_bar_shown() const {
-  if (!config_.file.enable_tab_bar || rows_ < 2) return false;
+  if (rows_ < 2) return false;
+  if (!tab_bar_.banner().empty()) return true;  // a dropped connection must be seen
+  if (!config_.file.enable_tab_bar) return false;
   return !(config_.file.hide_tab_bar_if_only_one_tab && tabs_.size() <= 1);
 }
 

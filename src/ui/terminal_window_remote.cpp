@@ -115,6 +115,8 @@ void TerminalWindow::sync_remote() {
                      if (c.status.state == mux::ConnectionState::lost) {
                        LOG_WARN(kLog, "the mux server connection was lost: ", c.status.reason);
                        window_->set_title(title_ + " (disconnected)");
+                     } else if (c.status.state == mux::ConnectionState::connected) {
+                       set_window_title();
                      }
                    },
                    [&](const net::Bell&) {
@@ -138,13 +140,16 @@ void TerminalWindow::sync_remote() {
   if (client_->topology_version() != topology_seen_) {
     const mux::Topology topology = client_->topology();
     topology_seen_ = topology.version;
+    // Local panes here are an SSH domain's console: they give way to the server's.
+    const bool any_remote = std::any_of(panes_.begin(), panes_.end(),
+                                        [](const auto& p) { return p.second->remote != 0; });
     if (topology.panes.empty()) {
-      if (panes_.empty() && !remote_spawned_) {
+      if (!any_remote && !remote_spawned_) {
         // A server with nothing running: open the first tab there.
         remote_spawned_ = true;
         const mux::Rect area = pane_area();
         client_->spawn(0, area.rows > 0 ? area.rows : 24, area.cols > 0 ? area.cols : 80);
-      } else if (!panes_.empty()) {
+      } else if (any_remote) {
         // Everything was closed on the server: the window goes with its last pane.
         closing_ = true;
         loop_->quit();
@@ -206,6 +211,11 @@ void TerminalWindow::sync_remote() {
         active_pane = 0;
       }
       tabs_ = std::move(tabs);
+      std::vector<mux::PaneId> console;
+      for (auto& [local, pane] : panes_) {
+        if (!pane->remote) console.push_back(local);
+      }
+      for (mux::PaneId local : console) forget_pane(local);
       if (active_index >= 0) tabs_.activate(active_index);
       if (active_pane) tabs_.activate_pane(active_pane);
       tab_infos_version_ = ~0ull;
