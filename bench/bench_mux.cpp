@@ -2,7 +2,8 @@
 // medians over --runs rounds. Not a Google Benchmark program: each scenario is seconds
 // of real processes, links and threads, and what counts are its own figures.
 //
-//   bench_mux [--runs N] [--only storm,flood,dispatch] [--proxy PATH] [--mux PATH] [--verbose]
+//   bench_mux [--runs N] [--only storm,ssh,flood,dispatch] [--proxy PATH] [--mux PATH]
+//             [--sshd PATH] [--verbose]
 //
 // storm     A pane with 10,000 lines of scrollback (lines of 20-200 cells, so reflow
 //           re-splits many), its history cached by the client (scrolled through once),
@@ -15,6 +16,9 @@
 //           no early send of the drag's last size) and with --naive-refetch, the
 //           behaviour the history epoch replaces. Targets: settle <= 150 ms (RTT + 2 frames), >=
 //           20x fewer bytes than naive, GUI frame p99 <= 8 ms.
+// ssh       With storm: the same storm over SSH, through a private sshd
+//           (tests/tools/cadence-test-sshd) behind the same shaped link: the client's
+//           stream is an ssh::Link channel running `cadence-mux --socket S --stdio`.
 // flood     `cat` of a 50 MB file in a remote pane (cadence-mux as its own process) over
 //           the same link. Figures: time until the client shows the end, frames
 //           presented and new screens shown meanwhile (the GUI keeps presenting), when
@@ -28,6 +32,7 @@
 //           p50/p99 at a paced 200,000 PDUs/s and idle. Targets: >= 200,000 PDUs/s,
 //           p99 < 0.5 ms.
 #include <poll.h>
+#include <pwd.h>
 
 #include <cstring>
 #include <map>
@@ -37,6 +42,7 @@
 #include "mux/connection.hpp"
 #include "mux/unix_socket.hpp"
 #include "mux_bench.hpp"
+#include "ssh/link.hpp"
 #include "vt/terminal.hpp"
 
 namespace cadence::mux::bench {
@@ -48,7 +54,81 @@ constexpr long kBytesPerSecond = 1250000;  // 10 Mbit/s
 struct Paths {
   std::string proxy;
   std::string mux;
+  std::string sshd = CADENCE_TEST_SSHD;  // tests/tools/cadence-test-sshd
 };
+
+// The storm's client over SSH: a private sshd (cadence-test-sshd) behind the shaped
+// proxy, an ssh::Link whose remote command is `cadence-mux --socket SOCKET --stdio`, so
+// the bytes go client -> socketpair -> the link's thread -> TCP through the proxy -> sshd
+// -> cadence-mux --stdio -> the benchmark's own server, whose terminal can be read.
+struct SshTransport {
+  std::unique_ptr<Child> sshd;
+  std::unique_ptr<Child> proxy;
+  std::unique_ptr<ssh::Link> link;
+  std::unique_ptr<MuxClient> client;
+};
+
+int port_of(const std::string& line) {
+  const size_t colon = line.rfind(':');
+  return colon == std::string::npos ? 0 : std::atoi(line.c_str() + colon + 1);
+}
+
+SshTransport connect_ssh(const Paths& paths, const std::string& dir, const std::string& socket,
+                         ClientOptions options) {
+  SshTransport t;
+  t.sshd = std::make_unique<Child>(std::vector<std::string>{paths.sshd, "--dir", dir + "/sshd"});
+  const int sshd_port = port_of(t.sshd->line());
+  t.proxy = std::make_unique<Child>(std::vector<std::string>{
+      paths.proxy, "--listen", "tcp:127.0.0.1:0", "--connect",
+      "tcp:127.0.0.1:" + std::to_string(sshd_port), "--delay-ms", std::to_string(kDelayMs),
+      "--bandwidth", std::to_string(kBytesPerSecond)});
+  const int proxy_port = port_of(t.proxy->line());
+  if (sshd_port == 0 || proxy_port == 0) {
+    std::fprintf(stderr, "bench_mux: sshd (%s) or the proxy did not start\n", paths.sshd.c_str());
+    std::exit(1);
+  }
+  ssh::Target target;
+  target.name = "bench";
+  target.host = "127.0.0.1";
+  target.port = static_cast<uint16_t>(proxy_port);
+  const passwd* pw = getpwuid(getuid());
+  target.user = pw ? pw->pw_name : "root";
+  target.identity_files = {dir + "/sshd/client_ed25519"};
+  target.remote_mux_path = paths.mux + " --socket " + socket;
+  ssh::LinkOptions lo;
+  lo.known_hosts = dir + "/known_hosts";
+  lo.agent_socket = "";
+  lo.keyboard_interactive = false;
+  lo.password = false;
+  t.link = ssh::Link::start(
+      target, [] {}, lo);
+  int fd = -1;
+  wait_for(
+      [&] {
+        for (ssh::LinkEvent& e : t.link->take_events()) {
+          if (auto* p = std::get_if<ssh::Prompt>(&e)) t.link->answer(p->id, "yes");  // host key
+          if (auto* st = std::get_if<ssh::Stream>(&e)) fd = st->fd;
+          if (auto* s = std::get_if<ssh::Status>(&e); s && s->state == ssh::LinkState::failed) {
+            std::fprintf(stderr, "bench_mux: ssh: %s\n", s->message.c_str());
+            std::exit(1);
+          }
+        }
+        return fd >= 0;
+      },
+      30);
+  if (fd < 0) {
+    std::fprintf(stderr, "bench_mux: no SSH stream after 30 s\n");
+    std::exit(1);
+  }
+  Result<std::unique_ptr<MuxClient>> c = MuxClient::adopt(
+      fd, [] {}, std::move(options));
+  if (!c) {
+    std::fprintf(stderr, "bench_mux: %s\n", c.error().message.c_str());
+    std::exit(1);
+  }
+  t.client = std::move(c.value());
+  return t;
+}
 
 // A deterministic PRNG: the same content in every run.
 struct Lcg {
@@ -129,7 +209,7 @@ struct StormResult {
   double history_rows = 0;
 };
 
-StormResult storm(const Paths& paths, bool naive, bool strict = false) {
+StormResult storm(const Paths& paths, bool naive, bool strict = false, bool over_ssh = false) {
   StormResult result;
   TempDir dir;
   const std::string socket = dir.path() + "/mux.sock";
@@ -138,15 +218,24 @@ StormResult storm(const Paths& paths, bool naive, bool strict = false) {
   Lcg rng;
   write_file(file, text_lines(10000, 20, 200, rng));
   LocalServer server(socket, 20000);
-  Proxy proxy(paths.proxy, proxied, socket, kDelayMs, kBytesPerSecond);
-  if (!proxy.ok()) {
-    std::fprintf(stderr, "bench_mux: cadence-test-proxy did not start (%s)\n", paths.proxy.c_str());
-    std::exit(1);
-  }
   ClientOptions options;
   options.naive_refetch = naive;
   if (strict) options.resize_settle_ms = 0;
-  std::unique_ptr<MuxClient> client = connect(proxied, options);
+  std::unique_ptr<Proxy> proxy;
+  SshTransport ssh_link;
+  std::unique_ptr<MuxClient> owned;
+  if (over_ssh) {
+    ssh_link = connect_ssh(paths, dir.path(), socket, options);
+  } else {
+    proxy = std::make_unique<Proxy>(paths.proxy, proxied, socket, kDelayMs, kBytesPerSecond);
+    if (!proxy->ok()) {
+      std::fprintf(stderr, "bench_mux: cadence-test-proxy did not start (%s)\n",
+                   paths.proxy.c_str());
+      std::exit(1);
+    }
+    owned = connect(proxied, options);
+  }
+  std::unique_ptr<MuxClient>& client = over_ssh ? ssh_link.client : owned;
   const net::PaneId pane = spawn(*client, 40, 120, raw_cat_after(file, "filled"));
   Gui gui(*client, pane);
   if (!wait_for(
@@ -484,6 +573,8 @@ int main(int argc, char** argv) {
       paths.proxy = argv[++i];
     else if (a == "--mux")
       paths.mux = argv[++i];
+    else if (a == "--sshd")
+      paths.sshd = argv[++i];
   }
   signal(SIGPIPE, SIG_IGN);
   setenv("CADENCE_LOG", "warn", 1);  // the cadence-mux this starts
@@ -491,11 +582,16 @@ int main(int argc, char** argv) {
               kBytesPerSecond * 8 / 1e6);
 
   if (only.find("storm") != std::string::npos) {
-    std::vector<StormResult> smart, strict, naive;
+    const bool with_ssh = only.find("ssh") != std::string::npos;
+    std::vector<StormResult> smart, strict, naive, over_ssh, over_ssh_naive;
     for (int i = 0; i < runs; ++i) {
       smart.push_back(storm(paths, false));
       strict.push_back(storm(paths, false, true));
       naive.push_back(storm(paths, true));
+      if (with_ssh) {
+        over_ssh.push_back(storm(paths, false, false, true));
+        over_ssh_naive.push_back(storm(paths, true, false, true));
+      }
       if (verbose) {
         std::printf(
             "run %d: settle %.0f / %.0f / %.0f ms, bytes %.0f / %.0f, resizes %.0f / %.0f / "
@@ -509,13 +605,16 @@ int main(int argc, char** argv) {
         "| resize storm | settle [ms] | bytes server->client | before zstd | GUI frame p99 [us] "
         "| GUI frame max [us] | resizes sent | settled runs |\n");
     std::printf("|---|---|---|---|---|---|---|---|\n");
-    for (auto* set : {&smart, &strict, &naive}) {
+    for (auto* set : {&smart, &strict, &naive, &over_ssh, &over_ssh_naive}) {
+      if (set->empty()) continue;
       int settled = 0;
       for (const StormResult& r : *set) settled += r.settled;
       std::printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d/%d |\n",
-                  set == &smart    ? "epoch (default)"
-                  : set == &strict ? "epoch, resize_settle_ms = 0"
-                                   : "--naive-refetch",
+                  set == &smart      ? "epoch (default)"
+                  : set == &strict   ? "epoch, resize_settle_ms = 0"
+                  : set == &naive    ? "--naive-refetch"
+                  : set == &over_ssh ? "over SSH: epoch (default)"
+                                     : "over SSH: --naive-refetch",
                   med(*set, [](const StormResult& r) { return r.settle_ms; }),
                   med(*set, [](const StormResult& r) { return r.bytes; }),
                   med(*set, [](const StormResult& r) { return r.payload; }),
