@@ -175,17 +175,40 @@ std::string typed(lua_State* L, int index) {
   return std::string(lua_typename(L, lua_type(L, index)));
 }
 
+// SpawnTab's domain: 'CurrentPaneDomain' and 'DefaultDomain' are this window's (the
+// text stays empty); { DomainName = 'devbox' } names one, which opens in a window of
+// its own unless it is this window's.
+std::string spawn_domain(lua_State* L, int arg, Action& out) {
+  if (lua_type(L, arg) == LUA_TSTRING) {
+    const std::string_view s = string_at(L, arg);
+    if (s == "CurrentPaneDomain" || s == "DefaultDomain") return "";
+    return "SpawnTab takes 'CurrentPaneDomain', 'DefaultDomain' or { DomainName = 'name' }, "
+           "not '" +
+           std::string(s) + "'";
+  }
+  lua_getfield(L, arg, "DomainName");
+  std::string e;
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    out.text = string_at(L, -1);
+    if (out.text.empty()) e = "SpawnTab: DomainName is empty";
+  } else if (!lua_isnil(L, -1)) {
+    e = "SpawnTab: DomainName needs a string, not a " + typed(L, -1);
+  }
+  lua_pop(L, 1);
+  return e;
+}
+
 // Converts the argument at `arg` (absolute index, maybe nil) for `def` into `out`.
 std::string convert_arg(lua_State* L, const ActionDef& def, int arg, Action& out) {
   const std::string n = def.name;
   const bool none = lua_isnil(L, arg);
   switch (def.arg) {
     case Arg::none:
-      // Options such as { domain = 'CurrentPaneDomain' } or { confirm = true } are
-      // accepted; cadence has one domain per window and asks no confirmation.
+      // Options such as { confirm = true } are accepted; cadence asks no confirmation.
       if (!none && lua_type(L, arg) != LUA_TTABLE && lua_type(L, arg) != LUA_TSTRING) {
         return n + " takes no argument (or an options table), not a " + typed(L, arg);
       }
+      if (def.kind == ActionKind::spawn_tab && !none) return spawn_domain(L, arg, out);
       return "";
     case Arg::integer:
       if (none) return n + " needs a number, e.g. cadence.action." + n + "(1)";

@@ -297,6 +297,10 @@ class TerminalWindow final : public wayland::WindowListener,
   bool answer_banner_prompt(std::string_view bytes);
   void prompt_input(SshSession& session, std::string_view bytes, bool in_console);
   void set_banner(std::string text);
+  // The domain this window is on: an SSH domain's name, else "" (local or a unix socket).
+  std::string domain_name() const { return config_.connect_ssh ? config_.connect_ssh->name : ""; }
+  // `cadence connect NAME` as a process of its own, for SpawnTab { DomainName = NAME }.
+  void open_domain_window(const std::string& name);
   void forget_ssh(mux::PaneId pane);
   bool ssh_mux() const {
     return config_.connect_ssh &&

@@ -551,7 +551,13 @@ bool TerminalWindow::run_action(const config::Action& action) {
   const int page = std::max(1, (pane ? pane->rect.rows : rows_) - 1);
   switch (action.kind) {
     case ActionKind::nop: return true;
-    case ActionKind::spawn_tab: new_tab(); return true;
+    case ActionKind::spawn_tab:
+      if (!action.text.empty() && action.text != domain_name()) {
+        open_domain_window(action.text);
+      } else {
+        new_tab();
+      }
+      return true;
     case ActionKind::close_tab:
       if (client_) {
         // The server closes them; the tab goes with its next pane list.

@@ -18,6 +18,7 @@
 // of its own; when its Stream comes, the console's pane becomes a stream pane on it, the
 // remote shell, whose resizes go to the link as window-change requests. A drop ends it.
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "ui/terminal_window_impl.hpp"
 
@@ -274,6 +275,43 @@ void TerminalWindow::poll_ssh() {
           event);
     }
   }
+}
+
+void TerminalWindow::open_domain_window(const std::string& name) {
+  char exe[4096];
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) {
+    LOG_WARN(kLog, "cannot find this program to open a window on ", name);
+    return;
+  }
+  exe[n] = '\0';
+  std::vector<std::string> args{exe, "connect", name};
+  if (!config_.config_path.empty()) {
+    args.push_back("--config");
+    args.push_back(config_.config_path);
+  }
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // Twice forked, so the new window is nobody's child here to be reaped.
+  const pid_t middle = fork();
+  if (middle < 0) {
+    LOG_WARN(kLog, "cannot open a window on ", name, ": fork: ", std::strerror(errno));
+    return;
+  }
+  if (middle == 0) {
+    // Only async-signal-safe calls between fork and exec: this process has threads.
+    setsid();
+    if (fork() == 0) {
+      execv(exe, argv.data());
+      _exit(127);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  while (waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+  }
+  LOG_INFO(kLog, "opened a window on ", name);
 }
 
 }  // namespace cadence::ui::detail

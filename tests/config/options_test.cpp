@@ -212,6 +212,7 @@ TEST(ConfigOptions, KeysTakeEveryActionForm) {
       { key = 'r', mods = 'CTRL', action = act.ActivateKeyTable { name = 'resize', one_shot = false } },
       { key = 'n', mods = 'CTRL', action = act.RenameTab 'work' },
       { key = 'u', mods = 'CTRL', action = act.ScrollByPage(-1) },
+      { key = 'd', mods = 'CTRL|ALT', action = act.SpawnTab { DomainName = 'devbox' } },
     }
     config.key_tables = {
       resize = {
@@ -223,7 +224,10 @@ TEST(ConfigOptions, KeysTakeEveryActionForm) {
   )");
   ASSERT_TRUE(r) << r.error().message;
   const std::vector<KeyBinding>& k = r->keys;
-  ASSERT_EQ(k.size(), 13u);
+  ASSERT_EQ(k.size(), 14u);
+  EXPECT_EQ(k[13].action.kind, ActionKind::spawn_tab);
+  EXPECT_EQ(k[13].action.text, "devbox");
+  EXPECT_EQ(k[1].action.text, "") << "CurrentPaneDomain is this window's";
   EXPECT_EQ(k[0].key, "t");
   EXPECT_EQ(k[0].mods, kModCtrl | kModShift);
   EXPECT_EQ(k[0].action.kind, ActionKind::spawn_tab);
@@ -286,6 +290,10 @@ TEST(ConfigOptions, BadBindingsNameTheEntry) {
              "'Left', 'Right', 'Up' or 'Down'");
   EXPECT_HAS(error_of("config.keys = { { key = 'a', action = { 'SpawnTab' } } }"),
              "must come from cadence.action");
+  EXPECT_HAS(error_of("config.keys = { { key = 'a', action = act.SpawnTab 'Elsewhere' } }"),
+             "'CurrentPaneDomain', 'DefaultDomain' or { DomainName = 'name' }");
+  EXPECT_HAS(error_of("config.keys = { { key = 'a', action = act.SpawnTab { DomainName = 3 } } }"),
+             "DomainName needs a string");
   EXPECT_HAS(error_of("config.keys = { { key = 'a', action = act.SpawTab } }"),
              "unknown action 'SpawTab' (did you mean 'SpawnTab'?)");
   EXPECT_HAS(error_of("config.keys = { { key = 'a', actoin = act.Nop } }"),

@@ -116,7 +116,11 @@ def write_config(path, user, key, mux, ports):
     wrong = key.replace("client_ed25519", "other_ed25519")
     common = f"username = '{user}', identity_file = '{key}'"
     with open(path, "w") as f:
-        f.write(f"""return {{
+        f.write(f"""local act = require('cadence').action
+return {{
+  keys = {{
+    {{ key = 'd', mods = 'CTRL|ALT', action = act.SpawnTab {{ DomainName = 'devbox' }} }},
+  }},
   ssh_domains = {{
     {{ name = 'devbox', remote_address = '127.0.0.1:{ports['proxy']}', {common},
       remote_mux_path = '{mux}' }},
@@ -192,7 +196,19 @@ def run(comp, cadence, mux, proxy_tool, sshd_tool, work):
             pane = s["panes"][0]
             expect(text == f"{pane['rows']} {pane['cols']}\n".encode(),
                    f"the remote pty is {text!r}, the pane {pane['rows']}x{pane['cols']}")
-            results.append("a plain remote shell sized like its pane")
+            # A new tab in a pty-mode window is another shell on the host.
+            comp.key("t", mods=("ctrl", "shift"))
+            expect(wait_for(lambda: term.stats()["tabs"] == 2, 10), "Ctrl+Shift+T opened no tab")
+            term.wait_prompt("the second tab's remote shell never showed its prompt")
+            out = os.path.join(work, "second-tab.txt")
+            text = w.type_until(comp, f"echo second tab > {out}", out)
+            expect(text == b"second tab\n", f"the second tab's shell wrote {text!r}")
+            # SpawnTab { DomainName = 'devbox' } from here: a window of its own.
+            comp.key("d", mods=("ctrl", "alt"))
+            other = comp.wait_mapped(app_id="cadence", timeout=30)
+            os.kill(other.pid, signal.SIGTERM)
+            results.append("a plain remote shell sized like its pane, a second tab, "
+                           "SpawnTab on another domain in a window of its own")
         finally:
             term.close()
 
