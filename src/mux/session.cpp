@@ -47,6 +47,13 @@ Result<ServerPane*> Session::start_pane(net::WindowId window, int rows, int cols
   o.terminal.rows = o.spawn.size.rows;
   o.terminal.cols = o.spawn.size.cols;
   o.terminal.scrollback_lines = options_.scrollback_lines;
+  // XTGETTCAP's TN says what TERM the program got (the last TERM= wins, as in execve).
+  for (const std::vector<std::string>* list :
+       {static_cast<const std::vector<std::string>*>(&options_.env), &env}) {
+    for (const std::string& e : *list) {
+      if (e.starts_with("TERM=")) o.terminal.term_name = e.substr(5);
+    }
+  }
   Result<std::unique_ptr<pty::PtyPane>> pty = pty::PtyPane::spawn(o);
   if (!pty) return pty.error();
   const net::PaneId id = next_id_++;

@@ -190,6 +190,7 @@ Result<std::unique_ptr<Pane>> TerminalWindow::spawn_pane(const std::vector<std::
   po.terminal.rows = rows;
   po.terminal.cols = cols;
   po.terminal.scrollback_lines = config_.scrollback_lines;
+  po.terminal.term_name = config_.term;
   auto pty = pty::PtyPane::spawn(po);
   if (!pty) return pty.error();
   auto pane = std::make_unique<Pane>(colors_);

@@ -254,6 +254,7 @@ void TerminalWindow::poll_ssh() {
                 to.rows = pane->rect.rows;
                 to.cols = pane->rect.cols;
                 to.scrollback_lines = config_.scrollback_lines;
+                to.term_name = config_.term;
                 ssh::Link* link = session.link.get();
                 pane->pty =
                     pty::PtyPane::adopt_stream(st.fd, to, [link](const pty::WindowSize& size) {

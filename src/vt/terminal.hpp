@@ -97,6 +97,8 @@ class Terminal : private ParserHandler {
     int cols = 80;
     size_t scrollback_lines = 10000;
     bool allow_clipboard_read = false;  // OSC 52 queries stay unanswered unless set
+    // The terminfo name XTGETTCAP's TN answers with: the TERM the program was given.
+    std::string term_name = "xterm-256color";
   };
 
   explicit Terminal(Options options);

@@ -422,7 +422,7 @@ void Terminal::request_termcap(std::string_view request) {
     std::string value;
     if (!unhex(name_hex, name)) break;
     if (name == "TN" || name == "name")
-      value = "xterm-256color";
+      value = options_.term_name;
     else if (name == "Co" || name == "colors")
       value = "256";
     else if (name == "RGB")

@@ -424,6 +424,20 @@ TEST_F(Screen, TermcapQueries) {
   EXPECT_EQ(take_replies(), "\x1bP0+r7878\x1b\\");
 }
 
+TEST(TermcapName, TnIsTheTermTheProgramWasGiven) {
+  vt::Terminal::Options o;
+  o.term_name = "cadence";
+  vt::Terminal t(o);
+  struct Replies : vt::TerminalObserver {
+    std::string got;
+    void on_reply(std::string_view bytes) override { got += bytes; }
+  } replies;
+  t.set_observer(&replies);
+  t.feed("\x1bP+q544e\x1b\\");
+  EXPECT_EQ(replies.got, "\x1bP1+r544e=636164656E6365\x1b\\");  // "cadence"
+  t.set_observer(nullptr);
+}
+
 TEST_F(Screen, SizeReports) {
   term->set_cell_size_px(9, 18);
   feed("\x1b[18t\x1b[14t\x1b[16t");
