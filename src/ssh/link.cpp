@@ -50,6 +50,14 @@ void Link::Shared::push(LinkEvent event) {
 std::unique_ptr<Link> Link::start(Target target, WakeFn wake, LinkOptions options) {
   std::unique_ptr<Link> link(new Link());
   auto shared = std::make_shared<Shared>();
+  // The defaults that come from the environment are settled here, on the caller's
+  // thread, so the Link's thread reads neither the environment nor the password database.
+  if (options.known_hosts.empty())
+    options.known_hosts = Env::from_process().home + "/.ssh/known_hosts";
+  if (!options.agent_socket) {
+    const char* sock = std::getenv("SSH_AUTH_SOCK");
+    options.agent_socket = sock ? sock : "";
+  }
   shared->target = std::move(target);
   shared->options = std::move(options);
   shared->wake = std::move(wake);

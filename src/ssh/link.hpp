@@ -10,8 +10,9 @@
 // on a detached helper thread whose answer is dropped if nobody waits for it any more.
 //
 // What the GUI sees is a queue of events, in the order they happened, taken with
-// take_events() after `wake` (called on the Link's thread once per batch; it must only
-// schedule work, e.g. poke the GUI's own Waker):
+// take_events() after `wake` (called on the Link's thread after each event, or once
+// inside start() when the thread cannot start; it must only schedule work, e.g. poke
+// the GUI's own Waker):
 //
 //   Status{connecting, attempt}        "connecting to devbox…"
 //   Prompt{id, text, echo}             unknown host key (fingerprint, yes/no), key
@@ -24,7 +25,8 @@
 //                                      which proves it runs
 //   Status{disconnected, attempt n,    mux mode, after the link dropped: the Stream's
 //          retry_in_ms}                peer end is closed, a retry is scheduled; then
-//                                      connecting → … → a new Stream → connected
+//                                      connecting → … → a new Stream → connected (an
+//                                      earlier Stream is dead by then: use the latest)
 //   Status{failed, message}            final: nothing follows; the Link idles until
 //                                      destroyed
 //   Exit{status}                       pty mode: the remote shell ended (final)
@@ -95,7 +97,8 @@ struct LinkOptions {
   std::string term = "xterm-256color";
   int rows = 24;
   int cols = 80;
-  // Host key files. "": $HOME/.ssh/known_hosts; the system file is only read.
+  // Host key files. "": $HOME/.ssh/known_hosts (settled in start()); the system file
+  // is only read.
   std::string known_hosts;
   std::string global_known_hosts = "/etc/ssh/ssh_known_hosts";
   // The agent's socket. nullopt: $SSH_AUTH_SOCK at start(); "": no agent.

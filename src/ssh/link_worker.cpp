@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,8 +45,6 @@ int64_t now_ns() {
 
 int64_t ms_from_now(int ms) { return now_ns() + int64_t(ms) * 1000000; }
 
-std::string home_dir() { return Env::from_process().home; }
-
 }  // namespace
 
 LinkWorker::~LinkWorker() { close_session(); }
@@ -59,6 +58,16 @@ void LinkWorker::close_session() {
     if (ssh_is_connected(session_)) ssh_disconnect(session_);
     ssh_free(session_);
     session_ = nullptr;
+  }
+  // libssh closes a socket given with SSH_OPTIONS_FD when it fails, but not on a
+  // disconnect or ssh_free. So the socket is closed here unless it already was: the
+  // number alone cannot say (another thread may have been given it again since), the
+  // inode can.
+  if (tcp_fd_ >= 0) {
+    struct stat st {};
+    if (fstat(tcp_fd_, &st) == 0 && st.st_ino == tcp_inode_ && st.st_dev == tcp_device_)
+      close(tcp_fd_);
+    tcp_fd_ = -1;
   }
   if (local_fd_ >= 0) {
     close(local_fd_);
@@ -169,12 +178,8 @@ LinkWorker::Step LinkWorker::session_error(const std::string& what) {
 // --- attempts ---------------------------------------------------------------------
 
 void LinkWorker::run() {
-  known_hosts_ = o_.known_hosts.empty() ? home_dir() + "/.ssh/known_hosts" : o_.known_hosts;
-  if (o_.agent_socket) {
-    agent_socket_ = *o_.agent_socket;
-  } else if (const char* sock = std::getenv("SSH_AUTH_SOCK")) {
-    agent_socket_ = sock;
-  }
+  known_hosts_ = o_.known_hosts;  // Link::start filled in the defaults
+  agent_socket_ = o_.agent_socket.value_or("");
   std::mt19937_64 random(std::random_device{}());
   const bool mux = t_.multiplexing == config::SshMultiplexing::cadence;
   for (;;) {
@@ -213,6 +218,11 @@ void LinkWorker::run() {
 }
 
 LinkWorker::Step LinkWorker::attempt() {
+  {
+    // reconnect_now() only shortens a wait in progress; one asked for earlier is moot.
+    std::lock_guard<std::mutex> lock(s_.mutex);
+    s_.reconnect_now = false;
+  }
   status(LinkState::connecting, connecting_message(t_, attempt_));
   ++s_.connect_attempts;
   int fd = -1;
@@ -297,7 +307,11 @@ LinkWorker::Step LinkWorker::start_session(int fd) {
     return fail(End::fatal, std::string("SSH options: ") + ssh_get_error(session_));
   }
   ssh_set_blocking(session_, 0);
-  // From the first ssh_connect() on, libssh owns the descriptor and closes it in ssh_free.
+  struct stat st {};
+  fstat(fd, &st);
+  tcp_fd_ = fd;
+  tcp_inode_ = st.st_ino;
+  tcp_device_ = st.st_dev;
   return Step{};
 }
 
@@ -348,6 +362,19 @@ LinkWorker::Step LinkWorker::check_host_key() {
 LinkWorker::Step LinkWorker::open_channel() {
   channel_ = ssh_channel_new(session_);
   if (!channel_) return session_error("opening a channel");
+  remote_closed_ = false;
+  exit_signal_.clear();
+  channel_callbacks_ = {};
+  channel_callbacks_.userdata = this;
+  channel_callbacks_.channel_close_function = [](ssh_session, ssh_channel, void* self) {
+    static_cast<LinkWorker*>(self)->remote_closed_ = true;
+  };
+  channel_callbacks_.channel_exit_signal_function = [](ssh_session, ssh_channel, const char* signal,
+                                                       int, const char*, const char*, void* self) {
+    static_cast<LinkWorker*>(self)->exit_signal_ = signal ? signal : "?";
+  };
+  ssh_callbacks_init(&channel_callbacks_);
+  ssh_set_channel_callbacks(channel_, &channel_callbacks_);
   int rc = SSH_OK;
   Step st =
       pump([&] { return ssh_channel_open_session(channel_); }, SSH_AGAIN, rc, "opening a channel");
@@ -476,20 +503,26 @@ LinkWorker::Step LinkWorker::bridge() {
 
     if (session_dead()) return session_error("");
     if (local_gone) return fail(End::closed, "");
-    // libssh reports the channel closed only once its buffers are read, so nothing the
-    // command wrote is lost here.
-    if ((remote_eof || ssh_channel_is_closed(channel_)) && to_local.empty()) {
-      // The command or shell ended. Its status comes with the channel's close, a packet
-      // or two after the end of its output: wait a moment for it.
+    // The end: EOF read (after everything before it), or a close without EOF once
+    // nothing is left in libssh's buffers, and everything read passed on.
+    const bool ended = remote_eof || (remote_closed_ && ssh_channel_poll(channel_, 0) <= 0 &&
+                                      ssh_channel_poll(channel_, 1) <= 0);
+    if (ended && to_local.empty()) {
+      // The command or shell ended. Its status comes before the channel's close, a
+      // packet or two after the end of its output: wait a moment for the close.
       const int64_t deadline = ms_from_now(2000);
-      while (!ssh_channel_is_closed(channel_) && !session_dead()) {
-        char drop[256];
-        ssh_channel_read_nonblocking(channel_, drop, sizeof drop, 1);
+      while (!remote_closed_ && !session_dead()) {
+        // After EOF, reading no longer makes libssh process packets; asking for the
+        // status does (without waiting, the session being non-blocking).
+        ssh_channel_get_exit_status(channel_);
+        if (remote_closed_) break;
         const Wait w = wait_session(deadline);
         if (w == Wait::stop) return fail(End::stop, "");
         if (w == Wait::timeout) break;
       }
       const int exit_status = ssh_channel_get_exit_status(channel_);
+      if (!exit_signal_.empty())
+        LOG_INFO(kLog, t_.name, ": the remote command was killed by SIG", exit_signal_);
       if (!mux) {
         Step st = fail(End::exited, "");
         st.exit_status = exit_status;

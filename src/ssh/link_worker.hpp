@@ -14,7 +14,9 @@
 // passes that straight up, so the thread leaves from wherever it is.
 #pragma once
 
+#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <sys/types.h>
 
 #include <atomic>
 #include <cstdint>
@@ -140,7 +142,16 @@ class LinkWorker {
   ssh_session session_ = nullptr;
   ssh_channel channel_ = nullptr;
   int local_fd_ = -1;  // our end of the Stream's socketpair
-  int methods_ = 0;    // what the server still accepts (ssh_userauth_list)
+  int tcp_fd_ = -1;    // the connection libssh runs on, and its identity (close_session)
+  ino_t tcp_inode_ = 0;
+  dev_t tcp_device_ = 0;
+  // The channel's end as the server tells it. libssh's own ssh_channel_is_closed()
+  // stays false for a close that arrived while output was still buffered, so the
+  // callbacks are the reliable word.
+  ssh_channel_callbacks_struct channel_callbacks_{};
+  bool remote_closed_ = false;
+  std::string exit_signal_;  // the signal that ended the remote command, if one did
+  int methods_ = 0;          // what the server still accepts (ssh_userauth_list)
   std::vector<std::string> tried_;
   int attempt_ = 0;  // reconnections since the last connect
   bool ever_connected_ = false;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "ssh/ssh_config.hpp"
 
@@ -52,10 +53,14 @@ Result<std::string> expand_path(std::string_view path, const Env& env, const Nam
 
 Env Env::from_process() {
   Env e;
-  const passwd* pw = getpwuid(getuid());
+  // getpwuid_r: Links may start on several threads' behalf; getpwuid's buffer is shared.
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  getpwuid_r(getuid(), &pw, buf.data(), buf.size(), &found);
   const char* home = std::getenv("HOME");
-  e.home = home && *home ? home : (pw && pw->pw_dir ? pw->pw_dir : "/");
-  e.user = pw && pw->pw_name ? pw->pw_name : std::to_string(getuid());
+  e.home = home && *home ? home : (found && pw.pw_dir ? pw.pw_dir : "/");
+  e.user = found && pw.pw_name ? pw.pw_name : std::to_string(getuid());
   return e;
 }
 
