@@ -136,6 +136,7 @@ LinkCounters Link::counters() const {
   c.bytes_to_remote = shared_->bytes_to_remote.load();
   c.bytes_from_remote = shared_->bytes_from_remote.load();
   c.prompts = shared_->prompts.load();
+  c.wakeups = shared_->wakeups.load();
   return c;
 }
 

@@ -122,6 +122,7 @@ struct LinkCounters {
   uint64_t bytes_to_remote = 0;    // channel payload written
   uint64_t bytes_from_remote = 0;  // channel payload read (stdout and stderr)
   uint64_t prompts = 0;
+  uint64_t wakeups = 0;  // returns from the bridge's poll(): an idle channel adds none
 };
 
 class Link {

@@ -550,6 +550,7 @@ LinkWorker::Step LinkWorker::bridge() {
     // A descriptor polled for nothing still reports a hang-up; leave it out instead.
     p[2] = {local_events ? local_fd_ : -1, local_events, 0};
     const int n = poll(p, 3, -1);
+    ++s_.wakeups;
     if (s_.stop) return fail(End::stop, "");
     if (n > 0 && (p[0].revents & POLLIN)) {
       uint64_t count;

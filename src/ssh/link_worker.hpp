@@ -56,7 +56,7 @@ struct Link::Shared {
   uint64_t next_prompt_id = 1;
 
   std::atomic<uint64_t> connect_attempts{0}, connects{0}, bytes_to_remote{0}, bytes_from_remote{0},
-      prompts{0};
+      prompts{0}, wakeups{0};
 
   ~Shared();
   void poke();

@@ -136,6 +136,31 @@ TEST_F(SshdTest, PtyModeRunsCommandsAndReportsTheShellsExit) {
   EXPECT_GT(c.bytes_from_remote, 30u);
 }
 
+TEST_F(SshdTest, AnIdleLinkSleeps) {
+  trust(sshd_->port());
+  Probe probe(target(sshd_->port()), options());
+  const int stream = probe.wait_stream();
+  ASSERT_GE(stream, 0) << probe.history();
+  const int fd = probe.take_fd(stream);
+  // The quotes keep the echo of the command line from matching the output.
+  write_all(fd, "echo sett''led\n");
+  read_until(fd, "settled\r\n");
+  // The shell's next prompt comes when it comes: wait for a quiet 500 ms first.
+  uint64_t before = probe.link().counters().wakeups;
+  for (int i = 0; i < 20; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const uint64_t now = probe.link().counters().wakeups;
+    if (now == before) break;
+    before = now;
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(probe.link().counters().wakeups, before) << "nothing arrived, nothing woke it";
+  write_all(fd, "echo again\n");
+  EXPECT_NE(read_until(fd, "again\r\n").find("again\r\n"), std::string::npos);
+  EXPECT_GT(probe.link().counters().wakeups, before);
+  close(fd);
+}
+
 TEST_F(SshdTest, PtyModeEndsOnADropWithoutRetrying) {
   TcpProxy proxy(sshd_->port());
   trust(proxy.port());
