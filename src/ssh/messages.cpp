@@ -52,6 +52,7 @@ std::string disconnected_message(const Target& t, std::string_view reason, int a
   std::string m = "disconnected from " + t.name;
   if (!reason.empty()) m += " (" + std::string(reason) + ")";
   m += " \u2014 reconnecting, attempt " + std::to_string(attempt);
+  if (retry_in_ms < 1000) return m + " in " + std::to_string(retry_in_ms) + " ms";
   char in[32];
   std::snprintf(in, sizeof in, " in %.1f s", retry_in_ms / 1000.0);
   return m + in;

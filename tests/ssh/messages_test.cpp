@@ -34,6 +34,8 @@ TEST(SshMessages, StatusLinesSayWhatIsHappening) {
   EXPECT_EQ(authenticating_message(devbox()), "authenticating as me on devbox\u2026");
   EXPECT_EQ(disconnected_message(devbox(), "connection reset", 3, 1500),
             "disconnected from devbox (connection reset) \u2014 reconnecting, attempt 3 in 1.5 s");
+  EXPECT_EQ(disconnected_message(devbox(), "", 1, 240),
+            "disconnected from devbox \u2014 reconnecting, attempt 1 in 240 ms");
 }
 
 TEST(SshMessages, UnknownHostKeyPromptShowsTheFingerprintAndAsksForYes) {

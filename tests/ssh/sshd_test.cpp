@@ -161,6 +161,44 @@ TEST_F(SshdTest, AnIdleLinkSleeps) {
   close(fd);
 }
 
+TEST_F(SshdTest, BulkDataCrossesTheLinkBothWays) {
+  TcpProxy proxy(sshd_->port());
+  trust(proxy.port());
+  Probe probe(target(proxy.port()), options());
+  const int stream = probe.wait_stream();
+  ASSERT_GE(stream, 0) << probe.history();
+  const int fd = probe.take_fd(stream);
+
+  // Down: 1.3 MB of output, read to its last line.
+  write_all(fd, "seq 1 200000\n");
+  std::string tail;
+  size_t total = 0;
+  const auto deadline = steady_clock::now() + std::chrono::seconds(60);
+  while (tail.find("\n200000\r\n") == std::string::npos && steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 1000) <= 0) continue;
+    char buf[65536];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    total += size_t(n);
+    tail = tail.substr(tail.size() > 64 ? tail.size() - 64 : 0) + std::string(buf, size_t(n));
+  }
+  EXPECT_NE(tail.find("\n200000\r\n"), std::string::npos);
+  EXPECT_GT(total, 1288889u) << "every line of seq 1 200000";
+
+  // Up: 1 MB typed into a raw pty, counted on the far side.
+  const std::string file = dir_.path() + "/upload";
+  write_all(fd, "stty raw -echo; echo rea''dy; head -c 1000000 > " + file +
+                    "; stty sane; echo up''loaded $(wc -c < " + file + ")\n");
+  ASSERT_NE(read_until(fd, "ready").find("ready"), std::string::npos);
+  write_all(fd, std::string(1000000, 'x'));
+  EXPECT_NE(read_until(fd, "uploaded 1000000", 60).find("uploaded 1000000"), std::string::npos);
+  const LinkCounters c = probe.link().counters();
+  EXPECT_GT(c.bytes_to_remote, 1000000u);
+  EXPECT_GT(c.bytes_from_remote, total);
+  close(fd);
+}
+
 TEST_F(SshdTest, PtyModeEndsOnADropWithoutRetrying) {
   TcpProxy proxy(sshd_->port());
   trust(proxy.port());
@@ -403,6 +441,57 @@ TEST_F(SshdTest, ACutLinkReconnectsAndTheRemotePanesAreStillThere) {
   const LinkCounters c = probe.link().counters();
   EXPECT_EQ(c.connects, 2u);
   EXPECT_GE(c.connect_attempts, 2u);
+}
+
+TEST_F(SshdTest, FailedReconnectionsBackOffUntilTheLinkIsBack) {
+  TcpProxy proxy(sshd_->port());
+  trust(proxy.port());
+  LinkOptions o = options();
+  o.backoff_base_ms = 50;
+  Probe probe(mux_target(proxy.port()), o);
+  const int stream = probe.wait_stream();
+  ASSERT_GE(stream, 0) << probe.history();
+  const int held = probe.take_fd(stream);
+  proxy.command("refuse");  // new connections are closed at once
+  proxy.command("cut");
+  size_t from = size_t(stream);
+  for (int n = 1; n <= 4; ++n) {
+    const int d = probe.wait_for<Status>(
+        [n](const Status& s) { return s.state == LinkState::disconnected && s.attempt == n; }, 20,
+        from);
+    ASSERT_GE(d, 0) << "attempt " << n << "\n" << probe.history();
+    const int nominal = 50 << (n - 1);
+    const int retry = std::get<Status>(probe.events()[size_t(d)]).retry_in_ms;
+    EXPECT_GE(retry, nominal * 8 / 10) << "attempt " << n;
+    EXPECT_LE(retry, nominal * 12 / 10) << "attempt " << n;
+    from = size_t(d) + 1;
+  }
+  EXPECT_EQ(probe.count<Stream>(), 1) << "refused attempts hand out no Stream";
+  proxy.command("restore");
+  const int second = probe.wait_stream(20, from);
+  ASSERT_GE(second, 0) << probe.history();
+  close(probe.take_fd(second));
+  close(held);
+}
+
+TEST_F(SshdTest, MaxReconnectAttemptsEndsTheRetrying) {
+  TcpProxy proxy(sshd_->port());
+  trust(proxy.port());
+  LinkOptions o = options();
+  o.backoff_base_ms = 20;
+  o.max_reconnect_attempts = 2;
+  Probe probe(mux_target(proxy.port()), o);
+  const int stream = probe.wait_stream();
+  ASSERT_GE(stream, 0) << probe.history();
+  const int held = probe.take_fd(stream);
+  proxy.command("refuse");
+  proxy.command("cut");
+  const int failed = probe.wait_status(LinkState::failed);
+  ASSERT_GE(failed, 0) << probe.history();
+  EXPECT_HAS(std::get<Status>(probe.events()[size_t(failed)]).message,
+             "gave up reconnecting to devbox after 2 attempts");
+  EXPECT_EQ(probe.link().counters().connect_attempts, 3u) << "the first, then two retries";
+  close(held);
 }
 
 TEST_F(SshdTest, AHostKeyChangedBeforeAReconnectionFailsIt) {
