@@ -50,6 +50,11 @@
 // with exponential backoff and jitter (backoff.hpp) until it connects again, or until
 // max_reconnect_attempts. pty mode (multiplexing = 'none') requests a pty and the user's
 // shell; a drop there is final ("connection lost"): a shell does not survive it.
+//
+// The receiver ends a session by closing its Stream fd: the channel gets EOF, then
+// closes, and the Link says nothing more (destroying the Link does the same at once).
+// Threads: every public method may be called from any one thread (the GUI's); none
+// waits for the network.
 #pragma once
 
 #include <cstdint>
