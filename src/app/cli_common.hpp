@@ -57,6 +57,9 @@ Result<CommandArgs> parse_command_args(std::span<char*> args,
 std::vector<std::string_view> command_options(std::string_view command);
 size_t command_positionals(std::string_view command);
 
+// A whole number given for `option`; above 0 unless `allow_negative`.
+Result<int64_t> parse_int(std::string_view option, std::string_view text, bool allow_negative);
+
 // Standard input, at most `max` bytes (an error past that).
 Result<std::string> read_stdin(size_t max);
 

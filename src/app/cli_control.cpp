@@ -37,17 +37,6 @@ constexpr int kTimeoutMs = 10000;
 // 64 KiB line limit with room for the other fields.
 constexpr size_t kTextPart = 8192;
 
-Result<int64_t> parse_int(std::string_view option, std::string_view text, bool allow_negative) {
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      (!allow_negative && v <= 0)) {
-    return make_error(std::string(option) + ": '" + std::string(text) + "' is not " +
-                      (allow_negative ? "a whole number" : "an id (a number above 0)"));
-  }
-  return v;
-}
-
 // A JSON string literal back to its bytes (what json_quote wrote); no length limit, since
 // a line of get-text may be long.
 Result<std::string> unquote(std::string_view s) {
@@ -243,6 +232,17 @@ int list(const CommandArgs& a) {
 }
 
 }  // namespace
+
+Result<int64_t> parse_int(std::string_view option, std::string_view text, bool allow_negative) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      (!allow_negative && v <= 0)) {
+    return make_error(std::string(option) + ": '" + std::string(text) + "' is not " +
+                      (allow_negative ? "a whole number" : "an id (a number above 0)"));
+  }
+  return v;
+}
 
 Result<std::string> read_stdin(size_t max) {
   std::string text;

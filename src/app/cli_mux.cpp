@@ -1,12 +1,13 @@
 // `cadence cli --mux [SOCKET] list | spawn | split-pane | send-text | get-text |
-// kill-pane`: the same commands for a mux daemon's session, through mux::MuxClient.
+// activate-pane | set-tab-title | kill-pane`: the same commands for a mux daemon's
+// session, through mux::MuxClient.
 //
 // The client is asynchronous (requests return at once, answers come as events and
 // topology), so each command here connects, waits for the first pane list, makes its
 // request and waits, bounded by kWaitMs, for the evidence that the server did it: the
 // Spawned event, the pane gone from the topology, or (for input, which has no answer)
-// the pane list asked for after it, which the server handles in order. activate-pane and
-// set-tab-title have no request in the mux protocol and say so.
+// the pane list asked for after it, which the server handles in order; activate-pane and
+// set-tab-title for the topology to say so.
 #include <unistd.h>
 
 #include <chrono>
@@ -91,19 +92,13 @@ int mux_main(std::span<char*> args) {
   if (args.empty()) {
     std::fprintf(stderr,
                  "cadence cli --mux: which command? (list, spawn, split-pane, "
-                 "send-text, get-text, kill-pane)\n");
+                 "send-text, get-text, activate-pane, set-tab-title, kill-pane)\n");
     return kExitUsage;
   }
   const std::string_view command = args[0];
-  if (command == "activate-pane" || command == "set-tab-title") {
-    std::fprintf(stderr,
-                 "cadence cli --mux: %s is not possible in a mux session: the mux protocol has "
-                 "no request for it (a window attached with cadence connect can do it)\n",
-                 args[0]);
-    return kExitUsage;
-  }
   if (command != "list" && command != "spawn" && command != "split-pane" &&
-      command != "send-text" && command != "get-text" && command != "kill-pane") {
+      command != "send-text" && command != "get-text" && command != "kill-pane" &&
+      command != "activate-pane" && command != "set-tab-title") {
     std::fprintf(stderr, "cadence cli --mux: unknown command '%s'\n", args[0]);
     return kExitUsage;
   }
@@ -113,8 +108,26 @@ int mux_main(std::span<char*> args) {
     std::fprintf(stderr, "cadence cli --mux: %s\n", parsed.error().message.c_str());
     return kExitUsage;
   }
-  const CommandArgs& a = parsed.value();
+  CommandArgs& a = parsed.value();
   if (!a.socket.empty()) socket = a.socket;
+  if (command == "activate-pane") {
+    if (a.positional.empty() && a.pane == 0) {
+      std::fprintf(stderr, "cadence cli --mux: activate-pane needs a pane id\n");
+      return kExitUsage;
+    }
+    if (!a.positional.empty()) {
+      Result<int64_t> id = parse_int("activate-pane", a.positional[0], false);
+      if (!id) {
+        std::fprintf(stderr, "cadence cli --mux: %s\n", id.error().message.c_str());
+        return kExitUsage;
+      }
+      a.pane = id.value();
+    }
+  }
+  if (command == "set-tab-title" && a.positional.empty()) {
+    std::fprintf(stderr, "cadence cli --mux: set-tab-title needs a title\n");
+    return kExitUsage;
+  }
 
   auto connected = mux::MuxClient::connect(socket, [] {});
   if (!connected) return fail(socket + ": " + connected.error().message);
@@ -249,6 +262,50 @@ int mux_main(std::span<char*> args) {
       client.paste(pane, text);
     }
     if (!settle()) return fail("the server did not confirm the text");
+    return kExitOk;
+  }
+
+  if (command == "activate-pane") {
+    client.activate(pane);
+    if (!wait_for([&] {
+          for (const mux::RemoteTab& t : client.topology().tabs) {
+            if (t.active && t.active_pane == pane) return true;
+          }
+          // The server lists again after the event it sends; ask too, in case there was
+          // none (it was already active).
+          client.list_panes();
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          return false;
+        })) {
+      return fail("the server did not make pane " + std::to_string(pane) + " active");
+    }
+    return kExitOk;
+  }
+
+  if (command == "set-tab-title") {
+    // --tab, else the tab of the pane (--pane, else the active one).
+    mux::RemoteTabId tab = static_cast<mux::RemoteTabId>(a.tab);
+    if (tab == 0) {
+      for (const mux::RemotePane& p : topo.panes) {
+        if (p.id == pane) tab = p.tab;
+      }
+    }
+    const std::string& title = a.positional[0];
+    client.rename_tab(tab, title);
+    std::string error;
+    if (!wait_for([&] {
+          for (mux::ClientEvent& e : client.take_events()) {
+            if (auto* f = std::get_if<mux::RequestFailed>(&e)) error = f->message;
+          }
+          if (!error.empty()) return true;
+          for (const mux::RemoteTab& t : client.topology().tabs) {
+            if (t.id == tab && t.title == title) return true;
+          }
+          return false;
+        }) ||
+        !error.empty()) {
+      return fail("set-tab-title: " + (error.empty() ? "no answer from the server" : error));
+    }
     return kExitOk;
   }
 

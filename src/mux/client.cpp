@@ -58,7 +58,7 @@ constexpr bool kServerMayNotSend =
     std::is_same_v<T, net::Mouse> || std::is_same_v<T, net::Focus> ||
     std::is_same_v<T, net::Resize> || std::is_same_v<T, net::FetchLines> ||
     std::is_same_v<T, net::Credit> || std::is_same_v<T, net::Resume> ||
-    std::is_same_v<T, net::Activate>;
+    std::is_same_v<T, net::Activate> || std::is_same_v<T, net::RenameTab>;
 
 }  // namespace
 
@@ -690,6 +690,11 @@ void MuxClient::resume(int fd) {
 }
 
 void MuxClient::activate(RemotePaneId pane) { impl_->post(net::Pdu(net::Activate{pane})); }
+
+void MuxClient::rename_tab(RemoteTabId tab, std::string title) {
+  if (title.size() > net::kMaxTitleBytes) title.resize(net::kMaxTitleBytes);
+  impl_->post(net::Pdu(net::RenameTab{tab, std::move(title)}));
+}
 
 MuxClient::~MuxClient() {
   impl_->stopping.store(true);

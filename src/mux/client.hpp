@@ -197,6 +197,8 @@ class MuxClient {
   // The window shows this pane (and its tab): the server makes them active, so another
   // attach finds them.
   void activate(RemotePaneId pane);
+  // A tab's own title (empty: its active pane's again), for every attached window.
+  void rename_tab(RemoteTabId tab, std::string title);
 
   // Input for a pane's program: bytes already encoded for the terminal's modes
   // (RemoteScreen::modes), text to paste, pointer events in pane cells (the server

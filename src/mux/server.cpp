@@ -549,6 +549,15 @@ void MuxServer::handle(Client& c, uint64_t serial, net::Activate& request) {
   broadcast_events(events);
 }
 
+void MuxServer::handle(Client& c, uint64_t serial, net::RenameTab& request) {
+  std::vector<net::Pdu> events;
+  if (!session_->rename_tab(request.tab, request.title, events)) {
+    return fail_request(c, serial, net::ErrorPdu::Code::request_failed,
+                        "no tab " + std::to_string(request.tab));
+  }
+  broadcast_events(events);
+}
+
 void MuxServer::handle(Client& c, uint64_t, net::Clipboard&) {
   LOG_DEBUG(kLog, "client ", c.id, ": clipboard data from a client is not used");
 }

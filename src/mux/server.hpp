@@ -140,6 +140,7 @@ class MuxServer {
   void handle(Client& c, uint64_t serial, net::Clipboard& data);
   void handle(Client& c, uint64_t serial, net::Resume& resume);
   void handle(Client& c, uint64_t serial, net::Activate& request);
+  void handle(Client& c, uint64_t serial, net::RenameTab& request);
   // The pane a request names, or null after answering that there is none.
   ServerPane* pane_for(Client& c, uint64_t serial, net::PaneId id);
   void write_input(Client& c, uint64_t serial, ServerPane& pane, std::string_view bytes);

@@ -277,6 +277,19 @@ bool Session::activate(net::PaneId pane, Events& events) {
   return true;
 }
 
+bool Session::rename_tab(net::TabId tab, const std::string& title, Events& events) {
+  for (auto& [wid, w] : windows_) {
+    if (Tab* t = w.tabs.find(tab)) {
+      if (t->user_title == title) return true;
+      t->user_title = title;
+      w.tabs.touch(*t);
+      events.push_back(net::TabEvent{net::TabEvent::Kind::retitled, wid, tab, title});
+      return true;
+    }
+  }
+  return false;
+}
+
 net::PaneList Session::list() const {
   net::PaneList out;
   for (const auto& [wid, w] : windows_) {

@@ -73,6 +73,8 @@ class Session {
   // Makes the pane and its tab its window's active ones; false when there is no such
   // pane. Nothing is reported when they already were.
   bool activate(net::PaneId pane, Events& events);
+  // Sets a tab's own title; false when there is no such tab.
+  bool rename_tab(net::TabId tab, const std::string& title, Events& events);
   // Closes every pane whose program has exited.
   void reap(Events& events);
 

@@ -593,6 +593,15 @@ void get(Reader& r, Resume& p) {
 void put(Enc& e, const Activate& p) { e.varint(p.pane); }
 void get(Reader& r, Activate& p) { p.pane = r.varint("pane"); }
 
+void put(Enc& e, const RenameTab& p) {
+  e.varint(p.tab);
+  e.str("title", p.title, kMaxTitleBytes);
+}
+void get(Reader& r, RenameTab& p) {
+  p.tab = r.varint("tab");
+  p.title = r.string("title", kMaxTitleBytes);
+}
+
 void put(Enc& e, const Credit& p) { e.varint(p.frames); }
 void get(Reader& r, Credit& p) {
   p.frames = static_cast<uint32_t>(r.bounded("frames", UINT32_MAX));
@@ -653,6 +662,7 @@ const char* pdu_type_name(uint16_t type) {
     case PduType::bell: return "Bell";
     case PduType::resume: return "Resume";
     case PduType::activate: return "Activate";
+    case PduType::rename_tab: return "RenameTab";
   }
   return "unknown";
 }
@@ -708,8 +718,9 @@ CADENCE_NET_ENCODE(Clipboard)
 CADENCE_NET_ENCODE(Bell)
 CADENCE_NET_ENCODE(Resume)
 CADENCE_NET_ENCODE(Activate)
+CADENCE_NET_ENCODE(RenameTab)
 #undef CADENCE_NET_ENCODE
-static_assert(std::variant_size_v<Pdu> == 27, "a new PDU needs its CADENCE_NET_ENCODE line");
+static_assert(std::variant_size_v<Pdu> == 28, "a new PDU needs its CADENCE_NET_ENCODE line");
 
 Result<Pdu> decode_payload(uint16_t type, std::span<const uint8_t> payload) {
   const char* name = pdu_type_name(type);
@@ -741,6 +752,7 @@ Result<Pdu> decode_payload(uint16_t type, std::span<const uint8_t> payload) {
     case PduType::bell: return decode_as<Bell>(payload, name);
     case PduType::resume: return decode_as<Resume>(payload, name);
     case PduType::activate: return decode_as<Activate>(payload, name);
+    case PduType::rename_tab: return decode_as<RenameTab>(payload, name);
   }
   return make_error("unknown PDU type " + std::to_string(type));
 }

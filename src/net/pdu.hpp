@@ -90,6 +90,7 @@ enum class PduType : uint16_t {
   mouse = 22,
   focus = 23,
   activate = 24,
+  rename_tab = 25,
   resize = 30,
   pane_delta = 40,
   fetch_lines = 41,
@@ -460,10 +461,18 @@ struct Activate {
   bool operator==(const Activate&) const = default;
 };
 
+// A tab's title as the user set it (empty: back to its active pane's title).
+struct RenameTab {
+  static constexpr PduType kType = PduType::rename_tab;
+  TabId tab = 0;
+  std::string title;  // at most kMaxTitleBytes
+  bool operator==(const RenameTab&) const = default;
+};
+
 using Pdu = std::variant<Hello, HelloReply, ErrorPdu, Ping, Pong, ListPanes, PaneList, Spawn, Split,
                          Spawned, ClosePane, MovePane, TabEvent, PaneEvent, WriteToPane, Paste,
                          Mouse, Focus, Resize, PaneDelta, FetchLines, LinesReply, Credit, Clipboard,
-                         Bell, Resume, Activate>;
+                         Bell, Resume, Activate, RenameTab>;
 
 PduType pdu_type(const Pdu& pdu);
 

@@ -290,6 +290,9 @@ ControlReply TerminalWindow::on_control_command(std::string_view line) {
     }
     tab->user_title = title->string;
     tabs_.touch(*tab);
+    // A remote window's tabs are the server's (same ids): every attached window and the
+    // next attach get the title.
+    if (client_) client_->rename_tab(tab->id, title->string);
     set_window_title();
     dirty_ = true;
     mark_dirty();

@@ -587,6 +587,7 @@ bool TerminalWindow::run_action(const config::Action& action) {
       return true;
     case ActionKind::rename_tab:
       tabs_.rename_active(action.text);
+      if (client_ && !tabs_.empty()) client_->rename_tab(tabs_.active().id, action.text);
       set_window_title();
       mark_dirty();
       return true;

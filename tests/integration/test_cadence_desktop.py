@@ -325,17 +325,25 @@ def check_mux(comp, work):
         expect(wait_for(lambda: b"from-the-cli\n" in
                         cli("get-text", "--pane", str(split)).stdout.replace(b"echo from", b""), 10),
                f"mux get-text: {cli('get-text', '--pane', str(split)).stdout!r}")
+        # The split made the new pane active; activate-pane takes it back.
+        cli("activate-pane", str(pane))
+        doc = json.loads(cli("list", "--json").stdout)
+        active = [p["id"] for t in doc["tabs"] for p in t["panes"] if p["active"]]
+        expect(active == [pane], f"mux activate-pane {pane}: {doc}")
+        cli("set-tab-title", "--pane", str(pane), "built remotely")
+        doc = json.loads(cli("list", "--json").stdout)
+        expect(doc["tabs"][0]["title"] == "built remotely", f"mux set-tab-title: {doc}")
         cli("kill-pane", "--pane", str(split))
         doc = json.loads(cli("list", "--json").stdout)
         expect([p["id"] for t in doc["tabs"] for p in t["panes"]] == [pane], f"after kill: {doc}")
-        r = cli("activate-pane", str(pane), check=False)
-        expect(r.returncode == 2 and b"no request" in r.stderr, f"activate-pane on a mux: {r}")
+        r = cli("activate-pane", "4242", check=False)
+        expect(r.returncode == 1 and b"no pane 4242" in r.stderr, f"activate-pane 4242: {r}")
         r = cli("get-text", "--pane", "4242", check=False)
         expect(r.returncode == 1 and b"no pane 4242" in r.stderr, f"unknown mux pane: {r}")
     finally:
         mux.terminate()
         mux.wait(timeout=10)
-    return "list, spawn, split-pane, send-text, get-text, kill-pane; activate-pane refused"
+    return "list, spawn, split-pane, send-text, get-text, activate-pane, set-tab-title, kill-pane"
 
 
 def main():

@@ -218,6 +218,7 @@ class RandomPdus {
     }
   }
   void fill(Activate& p) { p = {number()}; }
+  void fill(RenameTab& p) { p = {number(), text(40)}; }
 
  private:
   template <size_t... I>
