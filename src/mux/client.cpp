@@ -140,7 +140,8 @@ struct MuxClient::Impl {
   bool writing = false;
 
   void post(Command command) {
-    if (lost.load(std::memory_order_acquire)) return;
+    // Lost: requests are dropped, except sizes, which resume() sends again.
+    if (lost.load(std::memory_order_acquire) && !std::holds_alternative<ResizeCmd>(command)) return;
     {
       std::lock_guard<std::mutex> guard(out_mutex);
       outbox.push_back(std::move(command));
@@ -310,7 +311,7 @@ struct MuxClient::Impl {
     }
     if (fd >= 0) resume(fd);
     for (Command& c : batch) {
-      if (lost.load(std::memory_order_relaxed)) return;
+      if (lost.load(std::memory_order_relaxed) && !std::holds_alternative<ResizeCmd>(c)) continue;
       if (auto* pdu = std::get_if<net::Pdu>(&c)) {
         std::visit([&](const auto& p) { send_request(p); }, *pdu);
       } else if (auto* resize = std::get_if<ResizeCmd>(&c)) {
@@ -323,6 +324,11 @@ struct MuxClient::Impl {
 
   void request_resize(const ResizeCmd& cmd) {
     ResizeState& rs = resizes[cmd.pane];
+    if (lost.load(std::memory_order_relaxed)) {
+      // The size the window wants when the link is back (resume() sends it).
+      rs.pending = cmd;
+      return;
+    }
     if (rs.in_flight.empty()) return send_resize(cmd);
     // One in flight per pane: a newer size waits, replacing any older waiting one, and
     // one equal to what is in flight is no change at all.

@@ -33,7 +33,8 @@
 // on the server bumps the history epoch, which empties the cache without refetching.
 //
 // A dropped link is a state, not a crash: status() says lost and why, every request
-// after that is ignored (input typed meanwhile is dropped, never queued for later), and
+// after that is ignored (input typed meanwhile is dropped, never queued for later) but
+// the sizes asked for, which resume() sends, and
 // the last published screens stay readable. resume() carries on over a new connection
 // to the same server: the client sends what it holds of each pane, and the server sends
 // only what changed meanwhile; nothing already held is fetched again.

@@ -349,5 +349,25 @@ TEST_F(MuxSync, ProgressReportsReachTheClient) {
   }));
 }
 
+TEST_F(MuxSync, ASizeAskedForWhileDisconnectedIsAppliedOnResume) {
+  Proxy proxy(proxied, socket, 0);
+  ASSERT_TRUE(proxy.ready());
+  TestClient c(proxied);
+  const net::PaneId pane = c.spawn_raw(20, 80);
+  ASSERT_NE(pane, 0u);
+  ASSERT_EQ(sync(*server, c, pane), "");
+  proxy.command("cut");
+  ASSERT_TRUE(eventually([&] { return c->status().state == ConnectionState::lost; }));
+  c->resize(pane, 15, 60);  // the window changed size meanwhile
+  Result<int> fd = connect_unix(socket);
+  ASSERT_TRUE(fd.ok()) << fd.error().message;
+  c->resume(fd.value());
+  ASSERT_TRUE(eventually([&] {
+    auto s = c.screen(pane);
+    return s && s->rows == 15 && s->cols == 60 && !c->take_wait_info(pane).resize_pending;
+  }));
+  EXPECT_EQ(sync(*server, c, pane), "");
+}
+
 }  // namespace
 }  // namespace cadence::mux::testing
