@@ -33,14 +33,17 @@ config.frame_log_capacity = 4096
 config.frame_log_hud = false
 
 config.unix_domains = { { name = 'unix' } }
+-- `cadence connect ssh:server` (Hosts of ~/.ssh/config are domains too).
 config.ssh_domains = {
   { name = 'server', remote_address = 'server.example.org', username = 'me' },
+  { name = 'router', remote_address = '192.168.1.1:2222', multiplexing = 'none' },
 }
 
 -- Bindings: these are added to the defaults (Ctrl+Shift+T new tab, and so on) and
 -- replace a default on the same chord.
 config.keys = {
   { key = 't', mods = 'SUPER', action = act.SpawnTab 'CurrentPaneDomain' },
+  { key = 's', mods = 'SUPER|SHIFT', action = act.SpawnTab { DomainName = 'server' } },
   { key = 'w', mods = 'SUPER', action = act.CloseCurrentTab { confirm = false } },
   { key = '[', mods = 'SUPER', action = act.ActivateTabRelative(-1) },
   { key = ']', mods = 'SUPER', action = act.ActivateTabRelative(1) },
