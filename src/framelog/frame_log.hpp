@@ -100,7 +100,7 @@ struct FrameRecord {
   // compositor's.
   uint32_t busy_us = 0;
   uint32_t sync_held_us = 0;     // held by DEC mode 2026
-  uint32_t network_wait_us = 0;  // age of the oldest remote data waited for
+  uint32_t network_wait_us = 0;  // age of the oldest remote answer this frame shows
   bool resize_pending = false;   // a resize awaited the server's answer
 };
 

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -47,7 +48,18 @@ struct FetchCmd {
   net::PaneId pane = 0;
   int64_t page = 0;
 };
-using Command = std::variant<net::Pdu, ResizeCmd, FetchCmd>;
+// Input for a pane's program, with when the GUI gave it: the frame log's wait runs from
+// then until a delta answers the PDU's serial (PaneDelta::input_serial).
+struct InputCmd {
+  net::Pdu pdu;
+  net::PaneId pane = 0;
+  uint64_t given_ns = 0;
+};
+using Command = std::variant<net::Pdu, ResizeCmd, FetchCmd, InputCmd>;
+
+// Inputs awaiting an answer, per pane; past this the newest entries are merged (the wait
+// still runs from the oldest).
+constexpr size_t kMaxTrackedInputs = 1024;
 
 template <typename T>
 constexpr bool kServerMayNotSend =
@@ -74,6 +86,7 @@ struct MuxClient::Impl {
   std::thread thread;
   std::atomic<bool> stopping{false};
   std::atomic<bool> lost{false};
+  std::atomic<bool> resuming{false};  // resume() was called, the thread has not taken it
   // A descriptor handed over by resume(), for the network thread to pick up (-1: none).
   int resume_fd = -1;     // under out_mutex
   uint64_t instance = 0;  // network thread: HelloReply::instance of the server
@@ -97,7 +110,8 @@ struct MuxClient::Impl {
   std::unordered_map<net::PaneId, Slot> slots;
 
   struct Wait {
-    uint64_t input_since = 0;
+    // Input PDUs sent and not answered yet: (serial, given_ns), oldest first.
+    std::deque<std::pair<uint64_t, uint64_t>> inputs;
     uint64_t resize_since = 0;
     uint64_t answered_since = 0;  // the oldest wait a delta ended, until taken
     uint64_t deltas = 0;
@@ -140,19 +154,16 @@ struct MuxClient::Impl {
   bool writing = false;
 
   void post(Command command) {
-    // Lost: requests are dropped, except sizes, which resume() sends again.
-    if (lost.load(std::memory_order_acquire) && !std::holds_alternative<ResizeCmd>(command)) return;
+    // Lost: requests are dropped, except sizes, which resume() sends again, and what
+    // comes after resume() was called (for the new connection).
+    if (lost.load(std::memory_order_acquire) && !resuming.load(std::memory_order_acquire) &&
+        !std::holds_alternative<ResizeCmd>(command))
+      return;
     {
       std::lock_guard<std::mutex> guard(out_mutex);
       outbox.push_back(std::move(command));
     }
     requests->wake();
-  }
-
-  void note_input(net::PaneId pane) {
-    std::lock_guard<std::mutex> guard(wait_mutex);
-    Wait& w = waits[pane];
-    if (w.input_since == 0) w.input_since = monotonic_ns();
   }
 
   template <typename T>
@@ -168,26 +179,45 @@ struct MuxClient::Impl {
     if (Result<uint64_t> r = conn->send(pdu); !r) lose("cannot send: " + r.error().message);
   }
 
-  // A request the GUI made: requests with an id are remembered by serial.
+  // A request the GUI made: requests with an id are remembered by serial. Returns the
+  // serial it went out with (0: it did not).
   template <typename T>
-  void send_request(const T& pdu) {
-    if (lost.load(std::memory_order_relaxed)) return;
+  uint64_t send_request(const T& pdu) {
+    if (lost.load(std::memory_order_relaxed)) return 0;
     Result<uint64_t> serial = conn->send(pdu);
     if (!serial) {
-      if (conn->unusable()) return lose("cannot send: " + serial.error().message);
+      if (conn->unusable()) {
+        lose("cannot send: " + serial.error().message);
+        return 0;
+      }
       // A request over a limit is refused here and fails like one the server refused.
       uint64_t id = 0;
       if constexpr (requires { pdu.request_id; }) id = pdu.request_id;
       push_event(RequestFailed{id, serial.error().message});
-      return;
+      return 0;
     }
     if constexpr (requires { pdu.request_id; }) {
       if (requests_by_serial.size() >= 4096) requests_by_serial.clear();
       requests_by_serial[serial.value()] = pdu.request_id;
     }
+    return serial.value();
   }
 
-  void lose(std::string reason) {
+  void send_input(const InputCmd& input) {
+    const uint64_t serial = std::visit([&](const auto& p) { return send_request(p); }, input.pdu);
+    if (serial == 0) return;
+    std::lock_guard<std::mutex> guard(wait_mutex);
+    auto& inputs = waits[input.pane].inputs;
+    if (inputs.size() < kMaxTrackedInputs) {
+      inputs.emplace_back(serial, input.given_ns);
+    } else {
+      inputs.back().first = serial;
+    }
+  }
+
+  // `drop_requests`: what the GUI asked for and was not sent yet goes too (it was meant
+  // for this connection); not when a resume replaces it, whose requests are queued.
+  void lose(std::string reason, bool drop_requests = true) {
     if (lost.exchange(true)) return;
     LOG_WARN(kLog, "connection lost: ", reason);
     loop->remove(conn->fd());
@@ -199,9 +229,10 @@ struct MuxClient::Impl {
       copy = status;
       events.push_back(ConnectionChanged{copy});
     }
+    changed = true;
+    if (!drop_requests) return;
     std::lock_guard<std::mutex> guard(out_mutex);
     outbox.clear();
-    changed = true;
   }
 
   // The same session over a new descriptor: what the client holds of each pane goes in a
@@ -209,17 +240,14 @@ struct MuxClient::Impl {
   // are forgotten (their answers went with the old link) and the sizes the GUI wants are
   // sent again.
   void resume(int fd) {
-    if (!lost.load()) lose("replaced by a new connection");
+    if (!lost.load()) lose("replaced by a new connection", false);
     if (conn) {
       loop->remove(conn->fd());
       conn.reset();
     }
     conn = std::make_unique<Connection>(fd);
-    {
-      std::lock_guard<std::mutex> guard(out_mutex);
-      outbox.clear();
-    }
     lost.store(false, std::memory_order_release);
+    resuming.store(false, std::memory_order_release);
     {
       std::lock_guard<std::mutex> guard(state_mutex);
       status.state = ConnectionState::connecting;
@@ -232,6 +260,12 @@ struct MuxClient::Impl {
         it->second->history()->page_done(fetch.second);
     }
     fetches.clear();
+    {
+      // Serials start again on the new connection; what was sent on the old one was
+      // handled or lost with it.
+      std::lock_guard<std::mutex> guard(wait_mutex);
+      for (auto& [pane, w] : waits) w.inputs.clear();
+    }
     requests_by_serial.clear();
     send(net::Hello{net::kProtocolVersion, kClientFeatures, options.name});
     net::Resume r;
@@ -318,6 +352,8 @@ struct MuxClient::Impl {
         request_resize(*resize);
       } else if (auto* fetch = std::get_if<FetchCmd>(&c)) {
         request_page(fetch->pane, fetch->page);
+      } else if (auto* input = std::get_if<InputCmd>(&c)) {
+        send_input(*input);
       }
     }
   }
@@ -554,8 +590,12 @@ struct MuxClient::Impl {
     {
       std::lock_guard<std::mutex> guard(wait_mutex);
       Wait& w = waits[delta.pane];
-      answer(w, w.input_since);
-      w.input_since = 0;
+      // Inputs the server had handled when it took this delta are answered: the frame
+      // that shows it is as late as the oldest of them.
+      while (!w.inputs.empty() && w.inputs.front().first <= delta.input_serial) {
+        answer(w, w.inputs.front().second);
+        w.inputs.pop_front();
+      }
       ++w.deltas;
       w.bytes += wire;
       w.server_version = delta.version;
@@ -691,6 +731,7 @@ void MuxClient::resume(int fd) {
     std::lock_guard<std::mutex> guard(impl_->out_mutex);
     if (impl_->resume_fd >= 0) close(impl_->resume_fd);  // an older one never picked up
     impl_->resume_fd = fd;
+    impl_->resuming.store(true, std::memory_order_release);
   }
   impl_->requests->wake();
 }
@@ -758,11 +799,12 @@ void MuxClient::list_panes() { impl_->post(net::Pdu(net::ListPanes{})); }
 
 void MuxClient::write(RemotePaneId pane, std::string_view bytes) {
   if (bytes.empty()) return;
-  impl_->note_input(pane);
+  const uint64_t now = monotonic_ns();
   // Bytes are bytes: a large write goes as several PDUs, in order.
   for (size_t at = 0; at < bytes.size(); at += net::kMaxInputBytes) {
-    impl_->post(
-        net::Pdu(net::WriteToPane{pane, std::string(bytes.substr(at, net::kMaxInputBytes))}));
+    impl_->post(InputCmd{
+        net::Pdu(net::WriteToPane{pane, std::string(bytes.substr(at, net::kMaxInputBytes))}), pane,
+        now});
   }
 }
 
@@ -778,13 +820,11 @@ void MuxClient::paste(RemotePaneId pane, std::string_view text) {
     if (impl_->wake) impl_->wake();
     return;
   }
-  impl_->note_input(pane);
-  impl_->post(net::Pdu(net::Paste{pane, std::string(text)}));
+  impl_->post(InputCmd{net::Pdu(net::Paste{pane, std::string(text)}), pane, monotonic_ns()});
 }
 
 void MuxClient::mouse(const net::Mouse& event) {
-  impl_->note_input(event.pane);
-  impl_->post(net::Pdu(event));
+  impl_->post(InputCmd{net::Pdu(event), event.pane, monotonic_ns()});
 }
 
 void MuxClient::focus(RemotePaneId pane, bool focused) {
@@ -860,7 +900,7 @@ PaneWaitInfo MuxClient::take_wait_info(RemotePaneId pane) {
   if (it == impl_->waits.end()) return {};
   Impl::Wait& w = it->second;
   PaneWaitInfo info;
-  const uint64_t a = w.input_since, b = w.resize_since;
+  const uint64_t a = w.inputs.empty() ? 0 : w.inputs.front().second, b = w.resize_since;
   info.oldest_awaited_ns = a == 0 ? b : b == 0 ? a : std::min(a, b);
   info.answered_since_ns = std::exchange(w.answered_since, 0);
   info.deltas = std::exchange(w.deltas, 0);

@@ -376,6 +376,10 @@ bool MuxServer::dispatch(Client& c, net::Frame& frame) {
           return false;
         } else {
           handle(c, frame.serial, pdu);
+          if constexpr (std::is_same_v<T, net::WriteToPane> || std::is_same_v<T, net::Paste> ||
+                        std::is_same_v<T, net::Mouse>) {
+            note_input(c, frame.serial, pdu.pane);
+          }
           return !c.closing;
         }
       },
@@ -448,6 +452,10 @@ void MuxServer::write_input(Client& c, uint64_t serial, ServerPane& pane, std::s
 void MuxServer::handle(Client& c, uint64_t serial, net::WriteToPane& request) {
   if (ServerPane* pane = pane_for(c, serial, request.pane))
     write_input(c, serial, *pane, request.data);
+}
+
+void MuxServer::note_input(Client& c, uint64_t serial, net::PaneId pane) {
+  if (session_->find(pane)) c.panes[pane].input_serial = serial;
 }
 
 void MuxServer::handle(Client& c, uint64_t serial, net::Paste& request) {

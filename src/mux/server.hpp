@@ -141,6 +141,8 @@ class MuxServer {
   void handle(Client& c, uint64_t serial, net::Resume& resume);
   void handle(Client& c, uint64_t serial, net::Activate& request);
   void handle(Client& c, uint64_t serial, net::RenameTab& request);
+  // An input PDU for `pane` was handled: the pane's next delta to `c` answers it.
+  void note_input(Client& c, uint64_t serial, net::PaneId pane);
   // The pane a request names, or null after answering that there is none.
   ServerPane* pane_for(Client& c, uint64_t serial, net::PaneId id);
   void write_input(Client& c, uint64_t serial, ServerPane& pane, std::string_view bytes);

@@ -31,8 +31,10 @@ struct MuxServer::Client {
     std::string cwd;
     int progress_state = -1;  // as last sent; -1: never
     int progress_value = 0;
-    uint64_t resize_id = 0;    // the last Resize it sent for this pane
-    bool answer_owed = false;  // that Resize has not been answered yet
+    uint64_t resize_id = 0;          // the last Resize it sent for this pane
+    bool answer_owed = false;        // that Resize has not been answered yet
+    uint64_t input_serial = 0;       // its last input PDU for this pane handled here
+    uint64_t input_serial_sent = 0;  // as the last delta told it
   };
 
   uint64_t id = 0;

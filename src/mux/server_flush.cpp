@@ -109,7 +109,11 @@ void MuxServer::flush_client(Client& c) {
     const size_t i = (start + k) % n;
     ServerPane* pane = session_->find(order[i]);
     Client::PaneSync& sync = c.panes[pane->id];
-    if (!sync.answer_owed && sync.synced && sync.seen_changes == pane->changes) continue;
+    // Input handled since the last delta is answered even when the program showed
+    // nothing for it: the client's frame log must not wait for it forever.
+    const bool input_owed = sync.input_serial != sync.input_serial_sent;
+    if (!sync.answer_owed && !input_owed && sync.synced && sync.seen_changes == pane->changes)
+      continue;
     if (!sync.answer_owed && pace > 0 && now < sync.sent_ns + pace) {
       wake_at(sync.sent_ns + pace);
       continue;
@@ -136,7 +140,8 @@ bool MuxServer::send_delta(Client& c, ServerPane& pane) {
     const bool full = !sync.synced || sync.epoch != t.history_epoch();
     const bool progress_moved =
         pane.progress_state != sync.progress_state || pane.progress_value != sync.progress_value;
-    if (!full && t.version() == sync.version && !sync.answer_owed && !progress_moved) {
+    if (!full && t.version() == sync.version && !sync.answer_owed && !progress_moved &&
+        sync.input_serial == sync.input_serial_sent) {
       sync.seen_changes = changes;
       return false;
     }
@@ -144,6 +149,7 @@ bool MuxServer::send_delta(Client& c, ServerPane& pane) {
     head.pane = pane.id;
     head.version = t.version();
     head.resize_id = sync.resize_id;
+    head.input_serial = sync.input_serial;
     head.rows = t.rows();
     head.cols = t.cols();
     head.top = t.stable_row(Row(0));
@@ -203,6 +209,7 @@ bool MuxServer::send_delta(Client& c, ServerPane& pane) {
     sync.epoch = t.history_epoch();
     sync.seen_changes = changes;
     sync.answer_owed = false;
+    sync.input_serial_sent = sync.input_serial;
     sync.sent_ns = monotonic_ns();
   }
   for (const net::PaneDelta& d : deltas) {

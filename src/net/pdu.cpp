@@ -487,6 +487,7 @@ void put(Enc& e, const PaneDelta& p) {
   e.varint(p.pane);
   e.varint(p.version);
   e.varint(p.resize_id);
+  e.varint(p.input_serial);
   e.dim("rows", p.rows);
   e.dim("cols", p.cols);
   e.stable_row("top", p.top);
@@ -511,6 +512,7 @@ void get(Reader& r, PaneDelta& p) {
   p.pane = r.varint("pane");
   p.version = r.varint("version");
   p.resize_id = r.varint("resize_id");
+  p.input_serial = r.varint("input_serial");
   p.rows = get_dim(r, "rows");
   p.cols = get_dim(r, "cols");
   p.top = get_stable_row(r, "top");

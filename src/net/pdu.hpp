@@ -370,6 +370,10 @@ struct PaneDelta {
   PaneId pane = 0;
   uint64_t version = 0;    // the terminal's version this delta brings the client to
   uint64_t resize_id = 0;  // the last Resize the server applied
+  // The serial of the last input PDU (WriteToPane, Paste, Mouse) of this client
+  // for this pane that the server had handled when it took this delta: the inputs up to
+  // it are answered, whether or not the program has shown anything for them yet.
+  uint64_t input_serial = 0;
   int32_t rows = 0, cols = 0;
   StableRow top{0};  // the stable row of screen row 0
   uint64_t history_epoch = 0;

@@ -306,16 +306,15 @@ void TerminalWindow::note_remote_waits(uint64_t now) {
     rec.remote_bytes += info.bytes;
     rec.remote_seq = std::max(rec.remote_seq, info.server_version);
     rec.resize_pending = rec.resize_pending || info.resize_pending;
-    // Still waiting (oldest_awaited), or showing the answer to a wait (answered_since):
-    // either way the content the user asked for is that old, and the frame that shows it
-    // is late by that much because of the link.
-    for (const uint64_t since : {info.oldest_awaited_ns, info.answered_since_ns}) {
-      if (since == 0 || since >= now) continue;
+    // Showing the answer to a wait (an input or resize the server handled before taking
+    // a delta this frame shows): the content the user asked for is that old, and the
+    // frame that shows it is late by that much because of the link. A frame drawn while
+    // still waiting is not late for it (it shows nothing of the answer): no share.
+    const uint64_t since = info.answered_since_ns;
+    if (since != 0 && since < now) {
       rec.network_wait_us =
           std::max(rec.network_wait_us, static_cast<uint32_t>((now - since) / 1000));
-      if (since == info.answered_since_ns && (dirty_since_ns_ == 0 || since < dirty_since_ns_)) {
-        dirty_since_ns_ = since;
-      }
+      if (dirty_since_ns_ == 0 || since < dirty_since_ns_) dirty_since_ns_ = since;
     }
   }
 }

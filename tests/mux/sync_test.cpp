@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <random>
 
+#include "base/clock.hpp"
 #include "mux/unix_socket.hpp"
 #include "mux_harness.hpp"
 #include "vt/utf8.hpp"
@@ -367,6 +368,35 @@ TEST_F(MuxSync, ASizeAskedForWhileDisconnectedIsAppliedOnResume) {
     return s && s->rows == 15 && s->cols == 60 && !c->take_wait_info(pane).resize_pending;
   }));
   EXPECT_EQ(sync(*server, c, pane), "");
+}
+
+TEST_F(MuxSync, InputIsAnsweredByTheDeltaTakenAfterTheServerHandledIt) {
+  Proxy proxy(proxied, socket, 0);
+  ASSERT_TRUE(proxy.ready());
+  TestClient c(proxied);
+  // A program that shows nothing of what it is sent.
+  const net::PaneId pane = c.spawn(10, 40, {"sh", "-c", "stty raw -echo; exec cat >/dev/null"});
+  ASSERT_NE(pane, 0u);
+  ASSERT_TRUE(eventually([&] { return c.screen(pane) != nullptr; }));
+  (void)c->take_wait_info(pane);
+  proxy.command("delay 100");  // 200 ms round trips
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const uint64_t typed = monotonic_ns();
+  c->write(pane, "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  c->write(pane, "b");  // a second key while the first is on its way
+  // Both are answered, though nothing appears on the screen, and the wait reported
+  // starts at the first key: at least the round trip.
+  uint64_t answered = 0;
+  ASSERT_TRUE(eventually([&] {
+    const PaneWaitInfo info = c->take_wait_info(pane);
+    if (info.answered_since_ns)
+      answered = answered ? std::min(answered, info.answered_since_ns) : info.answered_since_ns;
+    return info.oldest_awaited_ns == 0 && answered != 0;
+  }));
+  EXPECT_GE(answered, typed);
+  EXPECT_LT(answered, typed + 30000000ull) << "the wait runs from the first key";
+  EXPECT_EQ(c->take_wait_info(pane).oldest_awaited_ns, 0u);
 }
 
 }  // namespace

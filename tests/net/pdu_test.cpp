@@ -181,7 +181,7 @@ TEST(PduLimits, DecoderRefusesOversizedCountsBeforeAllocating) {
   // A PaneDelta header followed by a style count of 2^40: refused from the number alone.
   std::vector<uint8_t> payload;
   Writer w(payload);
-  for (int i = 0; i < 8; ++i) w.varint(0);     // pane .. modes
+  for (int i = 0; i < 9; ++i) w.varint(0);     // pane .. modes
   w.varint(0), w.varint(0), w.u8(0), w.u8(1);  // cursor
   w.u8(0), w.u8(0), w.u8(0);                   // no title, cwd, progress
   w.varint(uint64_t{1} << 40);

@@ -175,6 +175,7 @@ class RandomPdus {
     p.pane = number();
     p.version = number();
     p.resize_id = number();
+    p.input_serial = number();
     p.rows = dim();
     p.cols = dim();
     p.top = StableRow(static_cast<int64_t>(below(1ull << 40)));
