@@ -121,8 +121,9 @@ using ClientEvent = std::variant<ConnectionChanged, net::TabEvent, net::PaneEven
 // For the frame log: what a pane is waiting on and what arrived since it was last asked.
 struct PaneWaitInfo {
   // CLOCK_MONOTONIC ns of the oldest input or resize sent for this pane and not yet
-  // reflected; 0 when nothing is awaited. A resize is reflected by the delta that applies
-  // it; input (which has no answer of its own) by the next delta for the pane.
+  // answered; 0 when nothing is awaited. A resize is answered by the delta that applies
+  // it; input by the first delta the server took after handling it (the delta's
+  // input_serial), whether or not the program has shown anything for it yet.
   uint64_t oldest_awaited_ns = 0;
   // When the oldest wait that deltas since the last call ended had started (0: none):
   // the frame showing those deltas is that late because of the link.
