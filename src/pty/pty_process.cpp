@@ -67,11 +67,12 @@ Result<PtyProcess> PtyProcess::spawn(const SpawnOptions& options) {
     dup2(slave, 1);
     dup2(slave, 2);
     if (slave > 2) close(slave);
-    // Signals the parent ignores must not stay ignored in the child.
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGQUIT, SIG_DFL);
-    signal(SIGCHLD, SIG_DFL);
+    // Signals the parent ignores must not stay ignored in the child: every one back to
+    // its default. SIGHUP above all, or a program started under nohup would outlive
+    // its pane (closing the master hangs it up).
+    for (int sig = 1; sig < NSIG; ++sig) {
+      if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 
 #include "pty/io_thread.hpp"
 
@@ -155,6 +156,16 @@ TEST_F(PaneFixture, AStreamPaneReadsWritesResizesAndEndsWithItsPeer) {
   close(fds[1]);
   ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
   EXPECT_EQ(pane_->exit_status(), 0);
+}
+
+TEST_F(PaneFixture, TheProgramStartsWithNoSignalIgnored) {
+  // Started under nohup, cadence itself ignores SIGHUP: its programs must not, or one
+  // would outlive its pane.
+  const auto before = signal(SIGHUP, SIG_IGN);
+  spawn({"grep", "SigIgn", "/proc/self/status"});
+  signal(SIGHUP, before);
+  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  EXPECT_EQ(row(0), "SigIgn: 0000000000000000");  // the tab moved to column 8
 }
 
 }  // namespace
