@@ -68,6 +68,15 @@ class Proxy:
             self.proc.wait(timeout=10)
 
 
+def alive(pid):
+    """Running, not gone and not a zombie (nobody here reaps a window we did not start)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def free_port():
     import socket
     with socket.socket() as s:
@@ -207,6 +216,9 @@ def run(comp, cadence, mux, proxy_tool, sshd_tool, work):
             comp.key("d", mods=("ctrl", "alt"))
             other = comp.wait_mapped(app_id="cadence", timeout=30)
             os.kill(other.pid, signal.SIGTERM)
+            # Gone before sshd is stopped, so its session cannot start anything later.
+            expect(wait_for(lambda: not alive(other.pid), 10),
+                   "the SpawnTab window did not exit on SIGTERM")
             results.append("a plain remote shell sized like its pane, a second tab, "
                            "SpawnTab on another domain in a window of its own")
         finally:
