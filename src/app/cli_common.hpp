@@ -60,6 +60,9 @@ size_t command_positionals(std::string_view command);
 // A whole number given for `option`; above 0 unless `allow_negative`.
 Result<int64_t> parse_int(std::string_view option, std::string_view text, bool allow_negative);
 
+// activate-pane's pane: its argument, else --pane (an error when neither is given).
+Result<void> take_pane_id(CommandArgs& a);
+
 // Standard input, at most `max` bytes (an error past that).
 Result<std::string> read_stdin(size_t max);
 

@@ -37,42 +37,6 @@ constexpr int kTimeoutMs = 10000;
 // 64 KiB line limit with room for the other fields.
 constexpr size_t kTextPart = 8192;
 
-// A JSON string literal back to its bytes (what json_quote wrote); no length limit, since
-// a line of get-text may be long.
-Result<std::string> unquote(std::string_view s) {
-  if (s.size() < 2 || s.front() != '"' || s.back() != '"') return make_error("not a string");
-  std::string out;
-  for (size_t i = 1; i + 1 < s.size(); ++i) {
-    const char c = s[i];
-    if (c != '\\') {
-      out += c;
-      continue;
-    }
-    if (i + 2 >= s.size()) return make_error("a cut escape");
-    const char e = s[++i];
-    switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'u': {
-        unsigned cp = 0;
-        if (i + 4 >= s.size()) return make_error("a cut \\u escape");
-        auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 5, cp, 16);
-        if (ec != std::errc() || end != s.data() + i + 5 || cp >= 0x80) {
-          return make_error("an unexpected \\u escape");
-        }
-        out += static_cast<char>(cp);
-        i += 4;
-        break;
-      }
-      default: out += e;
-    }
-  }
-  return out;
-}
-
 struct Reply {
   FlatObject header;
   std::vector<std::string> lines;  // after the header
@@ -233,6 +197,15 @@ int list(const CommandArgs& a) {
 
 }  // namespace
 
+Result<void> take_pane_id(CommandArgs& a) {
+  if (a.pane == 0 && a.positional.empty()) return make_error("activate-pane needs a pane id");
+  if (a.positional.empty()) return {};
+  Result<int64_t> id = parse_int("activate-pane", a.positional[0], false);
+  if (!id) return id.error();
+  a.pane = id.value();
+  return {};
+}
+
 Result<int64_t> parse_int(std::string_view option, std::string_view text, bool allow_negative) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -352,17 +325,9 @@ int control_main(std::span<char*> args) {
   if (command == "list") return list(a);
 
   if (command == "activate-pane") {
-    if (a.pane == 0 && a.positional.empty()) {
-      std::fprintf(stderr, "cadence cli: activate-pane needs a pane id\n");
+    if (Result<void> r = take_pane_id(a); !r) {
+      std::fprintf(stderr, "cadence cli: %s\n", r.error().message.c_str());
       return kExitUsage;
-    }
-    if (!a.positional.empty()) {
-      Result<int64_t> id = parse_int("activate-pane", a.positional[0], false);
-      if (!id) {
-        std::fprintf(stderr, "cadence cli: %s\n", id.error().message.c_str());
-        return kExitUsage;
-      }
-      a.pane = id.value();
     }
   }
   if (command == "set-tab-title" && a.positional.empty()) {
@@ -433,7 +398,7 @@ int control_main(std::span<char*> args) {
     out = std::to_string(get_int(r->header, "pane")) + "\n";
   } else if (command == "get-text") {
     for (const std::string& l : r->lines) {
-      Result<std::string> text = unquote(l);
+      Result<std::string> text = framelog::json_unquote(l);
       if (!text) return fail("unreadable text line: " + text.error().message);
       out += text.value() + "\n";
     }

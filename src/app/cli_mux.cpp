@@ -111,17 +111,9 @@ int mux_main(std::span<char*> args) {
   CommandArgs& a = parsed.value();
   if (!a.socket.empty()) socket = a.socket;
   if (command == "activate-pane") {
-    if (a.positional.empty() && a.pane == 0) {
-      std::fprintf(stderr, "cadence cli --mux: activate-pane needs a pane id\n");
+    if (Result<void> r = take_pane_id(a); !r) {
+      std::fprintf(stderr, "cadence cli --mux: %s\n", r.error().message.c_str());
       return kExitUsage;
-    }
-    if (!a.positional.empty()) {
-      Result<int64_t> id = parse_int("activate-pane", a.positional[0], false);
-      if (!id) {
-        std::fprintf(stderr, "cadence cli --mux: %s\n", id.error().message.c_str());
-        return kExitUsage;
-      }
-      a.pane = id.value();
     }
   }
   if (command == "set-tab-title" && a.positional.empty()) {

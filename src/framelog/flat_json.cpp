@@ -13,6 +13,13 @@ class Reader {
  public:
   explicit Reader(std::string_view s) : s_(s) {}
 
+  // A string literal that is the whole input.
+  Result<std::string> whole_string() {
+    Result<std::string> out = string();
+    if (out && pos_ != s_.size()) return fail("text after the string");
+    return out;
+  }
+
   Result<FlatObject> object() {
     FlatObject out;
     skip_space();
@@ -186,6 +193,10 @@ class Reader {
 };
 
 }  // namespace
+
+Result<std::string> json_unquote(std::string_view literal) {
+  return Reader(literal).whole_string();
+}
 
 Result<FlatObject> parse_flat_json(std::string_view line) {
   if (line.size() > kMaxFlatJsonLine) {

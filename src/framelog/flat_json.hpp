@@ -39,5 +39,7 @@ Result<FlatObject> parse_flat_json(std::string_view line);
 const FlatValue* find_key(const FlatObject& object, std::string_view key);
 // `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);
+// A whole JSON string literal (what json_quote writes) back to its bytes, of any length.
+Result<std::string> json_unquote(std::string_view literal);
 
 }  // namespace cadence::framelog

@@ -199,6 +199,12 @@ TEST(FlatJson, ReadsTheShapesTheLogWrites) {
   EXPECT_TRUE(find_key(o.value(), "f")->boolean);
   EXPECT_EQ(find_key(o.value(), "g")->kind, FlatValue::Kind::null);
   EXPECT_EQ(json_quote("a\"\n\x01"), "\"a\\\"\\n\\u0001\"");
+  // Back again, at any length (get-text lines are not bounded like log lines).
+  const std::string long_text(kMaxFlatJsonLine * 2, 'x');
+  EXPECT_EQ(json_unquote(json_quote(long_text)).value(), long_text);
+  EXPECT_EQ(json_unquote(json_quote("a\"\n\x01")).value(), "a\"\n\x01");
+  EXPECT_FALSE(json_unquote("\"a\" b"));
+  EXPECT_FALSE(json_unquote("a"));
   EXPECT_FALSE(parse_flat_json(std::string(kMaxFlatJsonLine + 1, ' ')));
   EXPECT_FALSE(parse_flat_json("{} x"));
   EXPECT_FALSE(parse_flat_json("{\"a\":[1]}"));
