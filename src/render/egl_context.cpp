@@ -75,13 +75,29 @@ Result<std::unique_ptr<EglContext>> EglContext::create(wl_display* display) {
   return self;
 }
 
+Result<std::unique_ptr<EglContext>> EglContext::create_offscreen() {
+  std::unique_ptr<EglContext> self(new EglContext());
+  if (Result<void> r = self->init(nullptr); !r) return r.error();
+  return self;
+}
+
 Result<void> EglContext::init(wl_display* wl) {
   // Client extensions are queried on no display; a null answer means the implementation
   // predates EGL_EXT_client_extensions, and only eglGetDisplay is left.
   const char* client_ext = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
   if (client_ext == nullptr) eglGetError();  // clear the EGL_BAD_DISPLAY that query sets
-  if (has_extension(client_ext, "EGL_KHR_platform_wayland") ||
-      has_extension(client_ext, "EGL_EXT_platform_wayland")) {
+  if (wl == nullptr) {
+    auto get_platform_display = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(
+        eglGetProcAddress("eglGetPlatformDisplayEXT"));
+    if (!has_extension(client_ext, "EGL_MESA_platform_surfaceless") ||
+        get_platform_display == nullptr) {
+      return make_error("no EGL_MESA_platform_surfaceless: cannot render without a display");
+    }
+    display_ = get_platform_display(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+    info_.platform_display = display_ != EGL_NO_DISPLAY;
+    if (display_ == EGL_NO_DISPLAY) return egl_failure("eglGetPlatformDisplay (surfaceless)");
+  } else if (has_extension(client_ext, "EGL_KHR_platform_wayland") ||
+             has_extension(client_ext, "EGL_EXT_platform_wayland")) {
     auto get_platform_display = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(
         eglGetProcAddress("eglGetPlatformDisplayEXT"));
     if (get_platform_display != nullptr) {
@@ -118,7 +134,7 @@ Result<void> EglContext::init(wl_display* wl) {
 
   if (!eglBindAPI(EGL_OPENGL_ES_API)) return egl_failure("eglBindAPI(EGL_OPENGL_ES_API)");
 
-  const EGLint surface_type = EGL_WINDOW_BIT | (info_.surfaceless ? 0 : EGL_PBUFFER_BIT);
+  const EGLint surface_type = (wl ? EGL_WINDOW_BIT : 0) | (info_.surfaceless ? 0 : EGL_PBUFFER_BIT);
   const EGLint config_attribs[] = {
       EGL_SURFACE_TYPE,
       surface_type,
@@ -200,6 +216,31 @@ EglContext::~EglContext() {
   if (context_ != EGL_NO_CONTEXT) eglDestroyContext(display_, context_);
   eglTerminate(display_);
   eglReleaseThread();
+}
+
+Result<std::unique_ptr<OffscreenTarget>> OffscreenTarget::create(int width, int height) {
+  if (width <= 0 || height <= 0) return make_error("an offscreen target needs a positive size");
+  std::unique_ptr<OffscreenTarget> t(new OffscreenTarget());
+  t->width_ = width;
+  t->height_ = height;
+  glGenTextures(1, &t->texture_);
+  glBindTexture(GL_TEXTURE_2D, t->texture_);
+  glTexStorage2D(GL_TEXTURE_2D, 1, GL_RGBA8, width, height);
+  glGenFramebuffers(1, &t->framebuffer_);
+  glBindFramebuffer(GL_FRAMEBUFFER, t->framebuffer_);
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t->texture_, 0);
+  if (const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+      status != GL_FRAMEBUFFER_COMPLETE) {
+    return make_error(log::concat("offscreen framebuffer ", width, "x", height, " incomplete (0x",
+                                  std::hex, status, ")"));
+  }
+  return t;
+}
+
+OffscreenTarget::~OffscreenTarget() {
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  if (framebuffer_) glDeleteFramebuffers(1, &framebuffer_);
+  if (texture_) glDeleteTextures(1, &texture_);
 }
 
 }  // namespace cadence::render

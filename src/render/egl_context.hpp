@@ -45,6 +45,9 @@ std::string egl_error_name(EGLint code);
 class EglContext {
  public:
   static Result<std::unique_ptr<EglContext>> create(wl_display* display);
+  // A context on Mesa's surfaceless platform, for rendering into framebuffer objects with
+  // no compositor (benchmarks); an error where EGL_MESA_platform_surfaceless is missing.
+  static Result<std::unique_ptr<EglContext>> create_offscreen();
 
   ~EglContext();
   EglContext(const EglContext&) = delete;
@@ -64,6 +67,26 @@ class EglContext {
   EGLContext context_ = EGL_NO_CONTEXT;
   EGLSurface pbuffer_ = EGL_NO_SURFACE;
   GlInfo info_;
+};
+
+// A colour texture (RGBA8) and a framebuffer object drawing into it, bound while it
+// lives: where frames go with an offscreen context (benchmarks, renderer tests).
+class OffscreenTarget {
+ public:
+  static Result<std::unique_ptr<OffscreenTarget>> create(int width, int height);
+  ~OffscreenTarget();
+  OffscreenTarget(const OffscreenTarget&) = delete;
+  OffscreenTarget& operator=(const OffscreenTarget&) = delete;
+
+  int width() const { return width_; }
+  int height() const { return height_; }
+
+ private:
+  OffscreenTarget() = default;
+  unsigned framebuffer_ = 0;
+  unsigned texture_ = 0;
+  int width_ = 0;
+  int height_ = 0;
 };
 
 }  // namespace cadence::render

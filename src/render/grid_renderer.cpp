@@ -97,6 +97,7 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
   grid_program_ = grid.value();
   rect_viewport_loc_ = glGetUniformLocation(rect_program_, "u_viewport");
   glyph_viewport_loc_ = glGetUniformLocation(glyph_program_, "u_viewport");
+  glyph_rgba_loc_ = glGetUniformLocation(glyph_program_, "u_rgba");
   grid_viewport_loc_ = glGetUniformLocation(grid_program_, "u_viewport");
   grid_rect_loc_ = glGetUniformLocation(grid_program_, "u_grid");
   grid_cell_loc_ = glGetUniformLocation(grid_program_, "u_cell");
@@ -106,7 +107,6 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
   glUseProgram(grid_program_);
   glUniform1i(glGetUniformLocation(grid_program_, "u_cells"), 0);
   glUniform1i(glGetUniformLocation(grid_program_, "u_coverage"), 1);
-  glUniform1i(glGetUniformLocation(grid_program_, "u_color"), 2);
 
   glGenVertexArrays(1, &deco_vao_);
   glGenBuffers(1, &deco_vbo_);
@@ -125,11 +125,12 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
                            reinterpret_cast<void*>(offsetof(RectInstance, style)));
     for (GLuint i = 0; i < 3; ++i) glVertexAttribDivisor(i, 1);
   }
-  glGenVertexArrays(1, &text_vao_);
-  glGenBuffers(1, &text_vbo_);
-  glBindVertexArray(text_vao_);
-  glBindBuffer(GL_ARRAY_BUFFER, text_vbo_);
-  {
+  // Overlay text and colour glyphs: the same instance layout, each its own buffer.
+  for (GlyphStream* stream : {&text_, &color_glyphs_}) {
+    glGenVertexArrays(1, &stream->vao);
+    glGenBuffers(1, &stream->vbo);
+    glBindVertexArray(stream->vao);
+    glBindBuffer(GL_ARRAY_BUFFER, stream->vbo);
     const GLsizei stride = sizeof(GlyphInstance);
     glEnableVertexAttribArray(0);
     glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, stride,
@@ -168,10 +169,10 @@ Result<void> GridRenderer::init(std::unique_ptr<font::FontSet> fonts) {
 GridRenderer::~GridRenderer() {
   GLuint textures[] = {coverage_.texture, color_.texture, cells_texture_};
   glDeleteTextures(3, textures);
-  GLuint buffers[] = {deco_vbo_, text_vbo_};
-  glDeleteBuffers(2, buffers);
-  GLuint vaos[] = {deco_vao_, text_vao_, grid_vao_};
-  glDeleteVertexArrays(3, vaos);
+  GLuint buffers[] = {deco_vbo_, text_.vbo, color_glyphs_.vbo};
+  glDeleteBuffers(3, buffers);
+  GLuint vaos[] = {deco_vao_, text_.vao, color_glyphs_.vao, grid_vao_};
+  glDeleteVertexArrays(4, vaos);
   for (GLuint program : {rect_program_, glyph_program_, grid_program_}) {
     if (program) glDeleteProgram(program);
   }
@@ -300,6 +301,7 @@ void GridRenderer::set_geometry(const GridGeometry& geometry) {
   cells_.assign(static_cast<size_t>(geometry.rows) * geometry.cols,
                 CellTexel{blank_tile_, 0, 0, 0});
   decos_.assign(static_cast<size_t>(geometry.rows), {});
+  color_rows_.assign(static_cast<size_t>(geometry.rows), {});
   row_dirty_.assign(static_cast<size_t>(geometry.rows), 1);
   decos_dirty_ = true;
   buffers_stale_ = true;
@@ -327,6 +329,9 @@ void GridRenderer::set_cells(int row, int first_col, int count, std::span<const 
   const float seg_x1 = static_cast<float>(geometry_.origin_x) + end_col * cw - 0.5f;
   if (std::erase_if(decos, [&](const RectInstance& d) { return d.x >= seg_x0 && d.x < seg_x1; }))
     decos_dirty_ = true;
+  std::vector<GlyphInstance>& colored = color_rows_[static_cast<size_t>(row)];
+  if (std::erase_if(colored, [&](const GlyphInstance& g) { return g.x >= seg_x0 && g.x < seg_x1; }))
+    color_dirty_ = true;
   const float t = static_cast<float>(std::max(1, m.underline_thickness));
   const GridCell blank{};
   // The glyph whose tile a wide character's tail cell shows the right half of.
@@ -339,10 +344,11 @@ void GridRenderer::set_cells(int row, int first_col, int count, std::span<const 
     CellTexel& texel = out[col];
     texel = CellTexel{blank_tile_, to_gl_color(fg), c.bg >> 24 ? to_gl_color(c.bg) : 0u, 0};
     if (c.width == 0) {
-      // The tail of a wide character: the head's tile, one cell to the right.
-      if (wide_head && wide_head->ink) {
-        texel.tile = wide_head->u | (uint32_t{wide_head->v} << 16);
-        texel.flags = 1u | (wide_head->color ? 2u : 0u) | (1u << 2);
+      // The tail of a wide character: the right half of the head's tile (a colour
+      // glyph's quad already spans both cells).
+      if (wide_head && wide_head->ink && !wide_head->color) {
+        texel.tile =
+            (wide_head->u + static_cast<uint32_t>(m.cell_width)) | (uint32_t{wide_head->v} << 16);
         texel.fg = out[col - 1].fg;
       }
       wide_head = nullptr;
@@ -355,9 +361,17 @@ void GridRenderer::set_cells(int row, int first_col, int count, std::span<const 
       if (c.cluster > 0 && c.cluster <= clusters.size()) cluster = clusters[c.cluster - 1];
       const int width = std::clamp<int>(c.width, 1, 2);
       const AtlasEntry* e = glyph(c.cp, cluster, c.flags, width);
-      if (e->ink) {
+      if (e->ink && e->color) {
+        // Both cells when its tail follows in this segment, else only the left half.
+        const bool tail = width == 2 && index + 1 < cells.size() && col + 1 < end_col &&
+                          cells[index + 1].width == 0;
+        const uint16_t w = static_cast<uint16_t>(m.cell_width * (tail ? 2 : 1));
+        colored.push_back({static_cast<float>(geometry_.origin_x) + col * cw, y0,
+                           static_cast<float>(w), ch, e->u, e->v, w,
+                           static_cast<uint16_t>(m.cell_height), to_gl_color(fg)});
+        color_dirty_ = true;
+      } else if (e->ink) {
         texel.tile = e->u | (uint32_t{e->v} << 16);
-        texel.flags = 1u | (e->color ? 2u : 0u);
       }
       if (width == 2) wide_head = e;
     }
@@ -459,9 +473,24 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
   }
 
-  // Decorations and overlays are few: gathered and uploaded whole, blended on top.
+  // Colour glyphs, decorations and overlays are few: gathered and uploaded whole,
+  // blended on top.
   glEnable(GL_BLEND);
   glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+  if (color_dirty_) {
+    color_upload_.clear();
+    for (const auto& row : color_rows_) {
+      color_upload_.insert(color_upload_.end(), row.begin(), row.end());
+    }
+    color_dirty_ = false;
+  }
+  if (!color_upload_.empty()) {
+    glUseProgram(glyph_program_);
+    glUniform2f(glyph_viewport_loc_, vw, vh);
+    glUniform1i(glyph_rgba_loc_, 1);
+    glBindTexture(GL_TEXTURE_2D, color_.texture);
+    draw_stream(color_glyphs_, color_upload_.data(), color_upload_.size());
+  }
   if (decos_dirty_) {
     deco_rows_.clear();
     for (const auto& row : decos_) deco_rows_.insert(deco_rows_.end(), row.begin(), row.end());
@@ -492,12 +521,16 @@ void GridRenderer::draw(int width, int height, uint32_t background) {
     if (!text_upload_.empty()) {
       glUseProgram(glyph_program_);
       glUniform2f(glyph_viewport_loc_, vw, vh);
+      glUniform1i(glyph_rgba_loc_, 0);
       glBindTexture(GL_TEXTURE_2D, coverage_.texture);
-      draw_stream(text_vao_, text_vbo_, text_capacity_, text_upload_.data(), text_upload_.size(),
-                  sizeof(GlyphInstance));
+      draw_stream(text_, text_upload_.data(), text_upload_.size());
     }
   }
   glBindVertexArray(0);
+}
+
+void GridRenderer::draw_stream(GlyphStream& stream, const GlyphInstance* glyphs, size_t count) {
+  draw_stream(stream.vao, stream.vbo, stream.capacity, glyphs, count, sizeof(GlyphInstance));
 }
 
 void GridRenderer::draw_stream(unsigned vao, unsigned vbo, size_t& capacity, const void* data,

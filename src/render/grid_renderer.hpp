@@ -6,10 +6,11 @@
 // kept as cell-sized tiles in two atlas textures, 8-bit coverage for text and RGBA for
 // colour emoji, so a pixel's offset in its cell is its offset in the tile. A frame is then
 // two large triangles for the whole grid, text blended onto its background in the shader,
-// and one instanced draw of the few rectangles on top (underlines, strikethrough,
-// overline, cursor, title bar). With a software rasterizer (llvmpipe) per-character
-// quads cost the GUI thread the vertex and set-up work of two triangles per cell; here
-// the GUI thread hands over one rectangle and the work per pixel stays in the
+// then instanced draws of the few things on top: colour glyphs (their own pass, so the
+// grid shader has no second texture fetch for them), rectangles (underlines,
+// strikethrough, overline, cursor, title bar) and the title bar's text. With a software rasterizer
+// (llvmpipe) per-character quads cost the GUI thread the vertex and set-up work of two triangles
+// per cell; here the GUI thread hands over one rectangle and the work per pixel stays in the
 // rasterizer's own threads (compare the phase totals of --frame-stats).
 //
 // Glyphs that overhang their cell are clipped to it (the font layer already moves them
@@ -162,10 +163,15 @@ class GridRenderer {
   };
   // One cell as the grid shader reads it (RGBA32UI texel).
   struct CellTexel {
-    uint32_t tile;  // x | y << 16
+    uint32_t tile;  // x | y << 16: this cell's part of its glyph's tile
     uint32_t fg;    // RGBA bytes
     uint32_t bg;    // RGBA bytes, alpha 0: default background
-    uint32_t flags;
+    uint32_t unused;
+  };
+  // A vertex array and its instance buffer, for draw_stream().
+  struct GlyphStream {
+    unsigned vao = 0, vbo = 0;
+    size_t capacity = 0;
   };
   struct Atlas {
     unsigned texture = 0;
@@ -182,6 +188,7 @@ class GridRenderer {
   // Uploads `instances` into `vbo` (growing it) and draws them with the bound program.
   void draw_stream(unsigned vao, unsigned vbo, size_t& capacity, const void* data, size_t count,
                    size_t size);
+  void draw_stream(GlyphStream& stream, const GlyphInstance* glyphs, size_t count);
 
   std::unique_ptr<font::FontSet> fonts_;
   GridGeometry geometry_;
@@ -190,6 +197,7 @@ class GridRenderer {
   unsigned grid_program_ = 0;
   int rect_viewport_loc_ = -1;
   int glyph_viewport_loc_ = -1;
+  int glyph_rgba_loc_ = -1;
   int grid_viewport_loc_ = -1;
   int grid_rect_loc_ = -1;
   int grid_cell_loc_ = -1;
@@ -208,8 +216,11 @@ class GridRenderer {
   std::vector<Overlay> overlays_;
   std::vector<OverlayGlyph> overlay_text_;
   std::vector<GlyphInstance> text_upload_;
-  unsigned text_vao_ = 0, text_vbo_ = 0;
-  size_t text_capacity_ = 0;
+  GlyphStream text_;
+  std::vector<std::vector<GlyphInstance>> color_rows_;  // per row: its colour glyphs
+  std::vector<GlyphInstance> color_upload_;             // every row's, gathered when dirty
+  GlyphStream color_glyphs_;
+  bool color_dirty_ = true;
   std::vector<uint8_t> row_dirty_;  // per row: its slots must be uploaded
   bool decos_dirty_ = true;
   bool buffers_stale_ = true;  // the buffers must be reallocated (geometry changed)
