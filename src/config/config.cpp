@@ -611,6 +611,12 @@ constexpr Option kOptions[] = {
        return std::string();
      },
      50, 3600000},
+    {"flood_frame_interval", Type::integer, "milliseconds",
+     [](lua_State* L, int i, Config& c) {
+       c.flood_frame_interval_ms = static_cast<int>(lua_tointeger(L, i));
+       return std::string();
+     },
+     0, 1000},
     {"frame_log_capacity", Type::integer, "a number of frames",
      [](lua_State* L, int i, Config& c) {
        c.frame_log_capacity = static_cast<size_t>(lua_tointeger(L, i));

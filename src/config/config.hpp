@@ -126,6 +126,10 @@ struct Config {
 
   std::map<std::string, std::string> set_environment_variables;
   int status_update_interval_ms = 1000;
+  // Flood pacing: after a paint that showed more new output than a pane's height (lines
+  // went by that no one could read), the next paint waits until this long after it,
+  // leaving the CPU to reading and parsing. 0: every frame callback paints.
+  int flood_frame_interval_ms = 33;
   size_t frame_log_capacity = 4096;  // frames
   bool frame_log_hud = false;
   std::vector<UnixDomain> unix_domains;

@@ -501,6 +501,8 @@ int config_table_body(lua_State* L, CallContext& ctx) {
   lua_setfield(L, -2, "tab_max_width");
   lua_pushinteger(L, c.status_update_interval_ms);
   lua_setfield(L, -2, "status_update_interval");
+  lua_pushinteger(L, c.flood_frame_interval_ms);
+  lua_setfield(L, -2, "flood_frame_interval");
   lua_pushstring(L, c.term.c_str());
   lua_setfield(L, -2, "term");
   lua_createtable(L, 0, 4);

@@ -42,6 +42,7 @@ constexpr U32Field kWork32[] = {
     {"callback_wait_us", &FrameRecord::callback_wait_us},
     {"busy_us", &FrameRecord::busy_us},
     {"sync_held_us", &FrameRecord::sync_held_us},
+    {"flood_held_us", &FrameRecord::flood_held_us},
     {"network_wait_us", &FrameRecord::network_wait_us},
 };
 constexpr U64Field kWork64[] = {
@@ -129,9 +130,10 @@ Attribution attribute(const FrameRecord& r, uint64_t refresh_ns) {
     const char* cause;
     Phase phase;
   };
-  Share shares[6];
+  Share shares[7];
   size_t n = 0;
   shares[n++] = {r.sync_held_us, "sync-output", Phase::count};
+  shares[n++] = {r.flood_held_us, "flood-paced", Phase::count};
   shares[n++] = {r.network_wait_us, "network", Phase::count};
   const uint64_t waited = r.callback_ns > r.dirty_ns ? us_between(r.dirty_ns, r.callback_ns) : 0;
   const uint64_t compositor = waited > r.busy_us ? waited - r.busy_us : 0;

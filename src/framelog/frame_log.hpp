@@ -10,6 +10,8 @@
 // presentation feedback, committed) more than two refresh intervals after its content
 // became dirty. Its cause is the single largest share of that delay, among:
 //   - sync-output: the time a program held painting with DEC mode 2026;
+//   - flood-paced: the time the window held a paint back because output was flooding
+//     (more lines than the pane shows went by since the last paint; flood_frame_ms);
 //   - network: the age of the oldest remote data the visible panes waited for;
 //   - compositor: the wait for the frame callback (dirty to callback arrival), less the
 //     part of it the window spent finishing its previous paint (busy_us: no callback can
@@ -100,6 +102,7 @@ struct FrameRecord {
   // compositor's.
   uint32_t busy_us = 0;
   uint32_t sync_held_us = 0;     // held by DEC mode 2026
+  uint32_t flood_held_us = 0;    // held back by flood pacing
   uint32_t network_wait_us = 0;  // age of the oldest remote answer this frame shows
   bool resize_pending = false;   // a resize awaited the server's answer
 };

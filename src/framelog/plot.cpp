@@ -120,6 +120,7 @@ uint32_t cause_color(const std::string& cause) {
   if (cause == "gpu/swap") return phase_color(Phase::swap);
   if (cause == "compositor") return 0xffe15759;
   if (cause == "sync-output") return 0xffff9da7;
+  if (cause == "flood-paced") return 0xffbab0ac;
   if (cause == "network") return 0xff3c3c9c;
   if (cause == "pty-starved") return 0xff17becf;
   return 0xff808080;

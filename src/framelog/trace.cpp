@@ -15,6 +15,7 @@ constexpr int kFirstPhaseTrack = 10;
 constexpr int kCallbackTrack = 30;
 constexpr int kSyncTrack = 31;
 constexpr int kPresentTrack = 32;
+constexpr int kFloodTrack = 33;
 constexpr int kStallTrack = 40;
 
 class Writer {
@@ -79,8 +80,10 @@ uint64_t earliest(const FrameRecord& r) {
   for (uint64_t v : {r.dirty_ns, r.callback_ns, r.paint_start_ns, r.commit_ns}) {
     if (v) t = std::min(t, v);
   }
-  if (r.sync_held_us && r.paint_start_ns > uint64_t{r.sync_held_us} * 1000) {
-    t = std::min(t, r.paint_start_ns - uint64_t{r.sync_held_us} * 1000);
+  for (uint32_t held_us : {r.sync_held_us, r.flood_held_us}) {
+    if (held_us && r.paint_start_ns > uint64_t{held_us} * 1000) {
+      t = std::min(t, r.paint_start_ns - uint64_t{held_us} * 1000);
+    }
   }
   return t;
 }
@@ -107,6 +110,7 @@ TraceOutput to_chrome_trace(const std::vector<FrameRecord>& records, uint64_t re
   track(kCallbackTrack, "compositor: callback");
   track(kSyncTrack, "program: sync-output");
   track(kPresentTrack, "compositor: present");
+  track(kFloodTrack, "GUI: flood-paced");
   track(kStallTrack, "stalls");
 
   for (const FrameRecord& r : records) {
@@ -131,6 +135,12 @@ TraceOutput to_chrome_trace(const std::vector<FrameRecord>& records, uint64_t re
     if (r.sync_held_us && r.paint_start_ns) {
       const uint64_t held = uint64_t{r.sync_held_us} * 1000;
       w.slice(kSyncTrack, "sync-output", "wait",
+              r.paint_start_ns > held ? r.paint_start_ns - held : 0, r.paint_start_ns,
+              "{\"frame\":" + n + "}");
+    }
+    if (r.flood_held_us && r.paint_start_ns) {
+      const uint64_t held = uint64_t{r.flood_held_us} * 1000;
+      w.slice(kFloodTrack, "flood-paced", "wait",
               r.paint_start_ns > held ? r.paint_start_ns - held : 0, r.paint_start_ns,
               "{\"frame\":" + n + "}");
     }

@@ -9,6 +9,7 @@
 //   compositor: callback  dirty to frame-callback arrival, when a callback was awaited
 //   program: sync-output  the time DEC mode 2026 held the frame
 //   compositor: present   commit to presentation, when feedback came
+//   GUI: flood-paced      the time flood pacing held the paint back
 //   stalls                an instant event per stall, named "stall: <cause>"
 // Tracks are ordered by thread_sort_index metadata so they read top to bottom in pipeline
 // order. Timestamps are microseconds from the earliest time in the records, so a trace

@@ -9,11 +9,14 @@
 // callback, no timer and no wake-up. Input that arrives while idle paints at once (no
 // callback is outstanding), which is what keeps key-to-echo latency under a refresh.
 //
-// Three timers exist, each armed only while it has a job: the watchdog, while a callback
+// Four timers exist, each armed only while it has a job: the watchdog, while a callback
 // is outstanding (a hidden window may never get one; after watchdog_ms the callback is
 // abandoned, the event logged and painting resumes); the synchronized-output timer, while
-// a program holds DEC mode 2026; the cursor blink, only with --cursor-blink while focused
-// and asked for. Key repeat has its own timer in the seat, armed while a key is held.
+// a program holds DEC mode 2026; the flood timer, while a paint waits out flood pacing
+// (after a paint that showed more scrolled-by lines than a pane's height, the next waits
+// until flood_frame_interval after it: those frames cannot be read, and without a GPU
+// each costs the CPU the parser needs); the cursor blink, only with --cursor-blink while
+// focused and asked for. Key repeat has its own timer in the seat, armed while a key is held.
 //
 // Threads: the pty I/O thread parses output into the panes and pokes a Waker; this (GUI)
 // thread takes a pane's lock only to copy rows (TerminalView::snapshot) and to read the
@@ -51,7 +54,7 @@ TerminalWindow::~TerminalWindow() {
   seats_.reset();
   window_.reset();
   egl_.reset();
-  for (int fd : {watchdog_fd_, sync_fd_, blink_fd_, signal_fd_, status_fd_}) {
+  for (int fd : {watchdog_fd_, sync_fd_, flood_fd_, blink_fd_, signal_fd_, status_fd_}) {
     if (fd >= 0) close(fd);
   }
 }
@@ -110,7 +113,7 @@ Result<void> TerminalWindow::init() {
   seats_listener_ = display_->add_global_listener(
       [this](const wayland::Global& g, bool added) { seats_->on_global(g, added); });
 
-  for (int* fd : {&watchdog_fd_, &sync_fd_, &blink_fd_, &status_fd_}) {
+  for (int* fd : {&watchdog_fd_, &sync_fd_, &flood_fd_, &blink_fd_, &status_fd_}) {
     *fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
     if (*fd < 0) return make_error(std::string("timerfd_create: ") + std::strerror(errno));
   }
@@ -124,6 +127,7 @@ Result<void> TerminalWindow::init() {
   if (auto r = add(waker_->fd(), EPOLLIN, [this](uint32_t) { on_pane(); }); !r) return r;
   if (auto r = add(watchdog_fd_, EPOLLIN, [this](uint32_t) { on_watchdog(); }); !r) return r;
   if (auto r = add(sync_fd_, EPOLLIN, [this](uint32_t) { on_sync_timer(); }); !r) return r;
+  if (auto r = add(flood_fd_, EPOLLIN, [this](uint32_t) { on_flood_timer(); }); !r) return r;
   if (auto r = add(blink_fd_, EPOLLIN, [this](uint32_t) { on_blink(); }); !r) return r;
   if (auto r = add(status_fd_, EPOLLIN, [this](uint32_t) { on_status_timer(); }); !r) return r;
   if (signal_fd_ >= 0) {
@@ -336,6 +340,12 @@ void TerminalWindow::on_sync_timer() {
   poll_panes();
 }
 
+void TerminalWindow::on_flood_timer() {
+  drain_timer(flood_fd_);
+  flood_timer_armed_ = false;
+  poll_panes();
+}
+
 void TerminalWindow::on_blink() {
   drain_timer(blink_fd_);
   blink_on_ = !blink_on_;
@@ -507,8 +517,9 @@ void TerminalWindow::poll_panes() {
   if (client_) sync_remote();
   if (closing_) return;
   maybe_paint();
-  // Idle again (no callback to wait for, nothing held): the next output must wake us.
-  if (!window_->frame_pending()) {
+  // Idle again (no callback or flood timer to wait for, nothing held): the next output
+  // must wake us.
+  if (!window_->frame_pending() && !flood_timer_armed_) {
     for (auto& [id, pane] : panes_) {
       if (!pane->pty) continue;
       pane->pty->want_wake(true);
@@ -576,7 +587,17 @@ void TerminalWindow::poll_pane(Pane& pane) {
 
 void TerminalWindow::maybe_paint() {
   if (!dirty_ || closing_ || !window_ || !window_->configured() || !egl_window_) return;
-  if (window_->frame_pending()) return;
+  if (window_->frame_pending() || flood_timer_armed_) return;
+  if (flooding_ && config_.file.flood_frame_interval_ms > 0) {
+    const uint64_t now = monotonic_ns();
+    const uint64_t due = last_paint_ns_ + uint64_t{1000000} * config_.file.flood_frame_interval_ms;
+    if (now < due) {
+      flood_due_ns_ = due;
+      arm_timer_ns(flood_fd_, due - now);
+      flood_timer_armed_ = true;
+      return;
+    }
+  }
   paint();
 }
 
@@ -590,6 +611,7 @@ void TerminalWindow::paint() {
     remote_active_told_ = active->remote;
   }
   bool held = false;
+  bool flood = false;
   int copied = 0;
   for (auto& [id, pane] : panes_) {
     if (!pane->visible) continue;
@@ -641,6 +663,9 @@ void TerminalWindow::paint() {
     if (selection_pane_ == id && selection_.invalidated_by(t)) clear_selection();
     const SelectionQuery* selection = selection_pane_ == id ? this : nullptr;
     copied += pane->view.snapshot(t, selection, focused_ && pane.get() == active, blink_on_);
+    // More lines went into history since the last paint than the pane shows: a flood.
+    flood |= t.history_total() - pane->painted_history_total >= static_cast<uint64_t>(t.rows());
+    pane->painted_history_total = t.history_total();
   }
   if (held && copied == 0 && !chrome_dirty_ && !screenshot_pending_) {
     // Nothing but held output to show: no frame until the hold ends (output or timer).
@@ -654,6 +679,8 @@ void TerminalWindow::paint() {
   }
   // A held pane still has a frame to show later: the next chance looks again.
   dirty_ = held;
+  flooding_ = flood;
+  last_paint_ns_ = t0;
   stats_.rows_copied += static_cast<uint64_t>(copied);
   const uint64_t t_snapshot = phase_end(framelog::Phase::snapshot);
   stats_.snapshot_us += (t_snapshot - t0) / 1000;

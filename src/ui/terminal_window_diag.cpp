@@ -193,6 +193,17 @@ void TerminalWindow::record_frame(uint64_t t0, uint64_t t1, int rows_copied, uin
     rec.sync_held_us = static_cast<uint32_t>((t0 - sync_hold_started_ns_) / 1000);
     rec.reasons |= framelog::reason::sync_end;
   }
+  if (flood_due_ns_) {
+    // Held from the later of the content's change and the previous paint until the
+    // pacing let this one go.
+    const uint64_t interval =
+        uint64_t{1000000} * static_cast<uint64_t>(config_.file.flood_frame_interval_ms);
+    const uint64_t from =
+        std::max(rec.dirty_ns, flood_due_ns_ > interval ? flood_due_ns_ - interval : 0);
+    rec.flood_held_us =
+        static_cast<uint32_t>(flood_due_ns_ > from ? (flood_due_ns_ - from) / 1000 : 0);
+    flood_due_ns_ = 0;
+  }
   frame_log_.record(rec);
   // The frames before this one had their chance at presentation feedback.
   if (frame_log_file_ && rec.frame > 1) stream_frame_log(rec.frame - 1);

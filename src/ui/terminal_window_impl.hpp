@@ -72,6 +72,14 @@ inline void arm_timer(int fd, int ms) {
   timerfd_settime(fd, 0, &spec, nullptr);
 }
 
+inline void arm_timer_ns(int fd, uint64_t ns) {
+  itimerspec spec{};
+  spec.it_value.tv_sec = static_cast<time_t>(ns / 1000000000u);
+  spec.it_value.tv_nsec = static_cast<long>(ns % 1000000000u);
+  if (ns == 0) spec.it_value.tv_nsec = 1;
+  timerfd_settime(fd, 0, &spec, nullptr);
+}
+
 inline void disarm_timer(int fd) {
   itimerspec spec{};
   timerfd_settime(fd, 0, &spec, nullptr);
@@ -123,7 +131,8 @@ struct Pane {
   // paused; value 0..100. Shown on the pane's tab (terminal_window_shell.cpp).
   int progress_state = 0;
   int progress_value = 0;
-  uint64_t sync_started_ns = 0;  // since when the program holds its output (DEC 2026)
+  uint64_t sync_started_ns = 0;        // since when the program holds its output (DEC 2026)
+  uint64_t painted_history_total = 0;  // its terminal's history_total() at the last paint
 
   explicit Pane(const ColorScheme& colors) : view(colors) {}
 
@@ -210,6 +219,7 @@ class TerminalWindow final : public wayland::WindowListener,
   void poll_pane(Pane& pane);
   void on_watchdog();
   void on_sync_timer();
+  void on_flood_timer();
   void on_signal();
   void on_blink();
   void update_blink_timer();
@@ -377,6 +387,7 @@ class TerminalWindow final : public wayland::WindowListener,
   EGLSurface egl_surface_ = EGL_NO_SURFACE;
   int watchdog_fd_ = -1;
   int sync_fd_ = -1;
+  int flood_fd_ = -1;
   int blink_fd_ = -1;
   int signal_fd_ = -1;
 
@@ -397,7 +408,13 @@ class TerminalWindow final : public wayland::WindowListener,
   bool closing_ = false;
   bool blink_on_ = true;
   bool sync_timer_armed_ = false;
-  int watchdog_streak_ = 0;  // watchdog fires since the last frame callback
+  // Flood pacing: the last paint showed more output than a screenful, so the next one
+  // waits until flood_frame_ms after it (the flood timer).
+  bool flooding_ = false;
+  bool flood_timer_armed_ = false;
+  uint64_t last_paint_ns_ = 0;
+  uint64_t flood_due_ns_ = 0;  // frame log: when the paint pacing held back may go
+  int watchdog_streak_ = 0;    // watchdog fires since the last frame callback
 
   uint64_t sync_started_ns_ = 0;
   bool screenshot_pending_ = false;

@@ -25,6 +25,13 @@ void TerminalWindow::send_to_program(std::string_view bytes) {
   Pane* pane = active_pane();
   if (bytes.empty() || !pane || pane->exited) return;
   pane->write(bytes);
+  // Whoever types into a flood sees the next frame at once, not after flood pacing.
+  flooding_ = false;
+  if (flood_timer_armed_) {
+    disarm_timer(flood_fd_);
+    flood_timer_armed_ = false;
+    maybe_paint();
+  }
   if (pane->view.scroll_offset() != 0) {
     pane->view.scroll_to_bottom();
     mark_dirty();

@@ -38,6 +38,7 @@ TEST(ConfigOptions, TabBarAndMiscellaneousOptionsArrive) {
     config.term = 'wezterm'
     config.status_update_interval = 250
     config.frame_log_capacity = 1024
+    config.flood_frame_interval = 0
     config.frame_log_hud = true
     config.unix_domains = { { name = 'unix', socket_path = '/tmp/mux.sock' } }
     config.ssh_domains = { { name = 'box', remote_address = 'box.example:2222', username = 'me' } }
@@ -60,6 +61,7 @@ TEST(ConfigOptions, TabBarAndMiscellaneousOptionsArrive) {
   EXPECT_EQ(c.term, "wezterm");
   EXPECT_EQ(c.status_update_interval_ms, 250);
   EXPECT_EQ(c.frame_log_capacity, 1024u);
+  EXPECT_EQ(c.flood_frame_interval_ms, 0);
   EXPECT_TRUE(c.frame_log_hud);
   ASSERT_EQ(c.unix_domains.size(), 1u);
   EXPECT_EQ(c.unix_domains[0], (UnixDomain{"unix", "/tmp/mux.sock"}));
@@ -76,6 +78,7 @@ TEST(ConfigOptions, DefaultsOfTheNewOptions) {
   EXPECT_TRUE(r->enable_tab_bar);
   EXPECT_EQ(r->status_update_interval_ms, 1000);
   EXPECT_EQ(r->frame_log_capacity, 4096u);
+  EXPECT_EQ(r->flood_frame_interval_ms, 33);
   EXPECT_FALSE(r->frame_log_hud);
   EXPECT_FALSE(r->disable_default_key_bindings);
   EXPECT_TRUE(r->keys.empty());

@@ -106,14 +106,16 @@ TEST(Trace, OneSlicePerTimedPhaseAndAnInstantPerStall) {
   rs[2].end_ns[static_cast<size_t>(Phase::draw)] = rs[2].paint_start_ns + 60100 * 1000ull;
   rs[2].commit_ns = rs[2].end_ns[static_cast<size_t>(Phase::draw)];
   rs[3].sync_held_us = 5000;
+  rs[4].flood_held_us = 20000;
   const TraceOutput t = to_chrome_trace(rs, kRefresh);
-  // Metadata: process name + (name, sort index) for 1 frame + 7 phase + 3 wait + 1 stall
+  // Metadata: process name + (name, sort index) for 1 frame + 7 phase + 4 wait + 1 stall
   // tracks. Per frame: the frame slice, two phase slices and the callback wait; one sync
-  // hold; one stall.
-  const size_t metadata = 1 + 2 * (1 + kPhases + 3 + 1);
-  EXPECT_EQ(t.events, metadata + 5 * 4 + 1 + 1);
+  // hold; one flood-pacing hold; one stall.
+  const size_t metadata = 1 + 2 * (1 + kPhases + 4 + 1);
+  EXPECT_EQ(t.events, metadata + 5 * 4 + 1 + 1 + 1);
   EXPECT_EQ(count(t.json, "\"ph\":"), t.events);
-  EXPECT_EQ(count(t.json, "\"ph\":\"X\""), 5u * 4 + 1);
+  EXPECT_EQ(count(t.json, "\"ph\":\"X\""), 5u * 4 + 1 + 1);
+  EXPECT_NE(t.json.find("\"name\":\"flood-paced\""), std::string::npos);
   EXPECT_EQ(count(t.json, "\"ph\":\"i\""), 1u);
   EXPECT_NE(t.json.find("\"name\":\"stall: cpu:draw\""), std::string::npos);
   EXPECT_NE(t.json.find("\"name\":\"GUI: draw\""), std::string::npos);

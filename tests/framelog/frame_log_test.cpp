@@ -96,6 +96,18 @@ TEST(Attribution, SynchronizedOutputHold) {
   EXPECT_EQ(attribute(r, kRefresh).cause, "sync-output");
 }
 
+TEST(Attribution, FloodPacingHold) {
+  // Held back 33 ms by flood pacing while the callback came after 16: the pacing, not
+  // the compositor, is why this frame came late.
+  FrameRecord r = frame(2, 40, 42);
+  r.callback_ns = r.dirty_ns + 16000000;
+  r.callback_wait_us = 16000;
+  r.flood_held_us = 33000;
+  EXPECT_EQ(attribute(r, kRefresh).cause, "flood-paced");
+  r.flood_held_us = 0;
+  EXPECT_NE(attribute(r, kRefresh).cause, "flood-paced");
+}
+
 TEST(Attribution, PtyThreadBehind) {
   FrameRecord r = frame(3, 90, 93);
   r.bytes_pending = 1 << 20;
@@ -177,6 +189,7 @@ TEST(FrameLog, JsonLineReadsBackEveryField) {
   r.watchdog = true;
   r.callback_wait_us = 3000;
   r.sync_held_us = 12;
+  r.flood_held_us = 14;
   r.network_wait_us = 13;
   r.resize_pending = true;
   const std::string line = to_json_line(r, kRefresh);

@@ -15,6 +15,10 @@ Checks:
     stalls attributed to the compositor (painted by the watchdog);
   - sync-output: a program holds DEC mode 2026 open for 100 ms, then releases it; that
     frame is a stall attributed to sync-output;
+  - flood pacing: during 40 MB of `yes`, paints are held back (flood_held_us), each held
+    one starts at least 33 ms after the paint before it, the stalls that causes are put
+    down to flood-paced and none to the compositor; a program redrawing eight rows in
+    place 500 times a second is never held;
   - control socket: `cadence cli` run inside a cadence pane reaches its own window through
     CADENCE_SOCKET; a garbage request is answered with an error and the connection closed;
   - HUD: Ctrl+Shift+F draws the frame-time HUD (seen in cadence's own PNG), costs one
@@ -269,6 +273,53 @@ def check_sync_output(comp, work):
     return f"{len(held)} holds of ~100 ms attributed to sync-output"
 
 
+def check_flood_pacing(comp, work):
+    # 40 MB of `yes`: thousands of lines per frame, far more than the pane shows.
+    flood = "sleep 1; yes 'a line of flood output' | head -c 40000000; sleep 60"
+    term = Term(comp, work, "flood", ["sh", "-c", flood])
+    try:
+        wait_for(lambda: term.stats()["bytes_parsed"] >= 40000000, 30)
+        _, records = term.ring(os.path.join(work, "flood-ring.jsonl"))
+    finally:
+        term.close()
+    paced = [(prev, r) for prev, r in zip(records, records[1:]) if r["flood_held_us"] > 0]
+    expect(len(paced) >= 5, f"only {len(paced)} frames were held by flood pacing")
+    # The rule: a paint held back starts at least flood_frame_interval (33 ms) after the
+    # paint before it, however loaded the machine.
+    gaps = [(r["paint_start_ns"] - prev["paint_start_ns"]) // 1000 for prev, r in paced]
+    expect(min(gaps) >= 33000 - 1000, f"paced paints only {min(gaps)} us apart")
+    causes = {}
+    for _, r in paced:
+        if r["stall"]:
+            causes[r["cause"]] = causes.get(r["cause"], 0) + 1
+    expect(causes.get("flood-paced", 0) >= 1, f"no stall was put down to flood pacing: {causes}")
+    expect("compositor" not in causes, f"frames flood pacing held were blamed on the "
+           f"compositor: {causes}")
+
+    # Output that redraws in place (no scrolling) is not a flood: never held.
+    redraw = ("import sys, time\n"
+              "end = time.monotonic() + 2.5\n"
+              "i = 0\n"
+              "while time.monotonic() < end:\n"
+              "    i += 1\n"
+              "    sys.stdout.write('\\033[H' + ''.join(f'frame {i} row {r}\\n' for r in range(8)))\n"
+              "    sys.stdout.flush()\n"
+              "    time.sleep(0.002)\n"
+              "time.sleep(60)\n")
+    term = Term(comp, work, "redraw", ["sh", "-c", f"sleep 1; exec {sys.executable} -c \"$0\"", redraw])
+    try:
+        time.sleep(3)
+        _, records = term.ring(os.path.join(work, "redraw-ring.jsonl"))
+    finally:
+        term.close()
+    drawn = [r for r in records if r["bytes_parsed"] > 0]
+    expect(len(drawn) >= 10, f"only {len(drawn)} frames showed the redraws")
+    held = [r["flood_held_us"] for r in records if r["flood_held_us"] > 0]
+    expect(not held, f"in-place redraws were held by flood pacing: {held}")
+    return (f"flood: {len(paced)} paints held, at least {min(gaps) / 1000:.1f} ms apart, "
+            f"stalls {causes}; in-place redraws: {len(drawn)} frames, none held")
+
+
 def check_control_socket(comp, work):
     inside = os.path.join(work, "inside.jsonl")
     # The program inside the pane asks without --socket: CADENCE_SOCKET leads it home.
@@ -374,7 +425,7 @@ def main():
         with tempfile.TemporaryDirectory(prefix="cadence-framelog-test-") as work:
             with headless.Compositor(1280, 720, timeout=60) as comp:
                 for check in (check_slow_phase, check_compositor, check_sync_output,
-                              check_control_socket, check_hud):
+                              check_flood_pacing, check_control_socket, check_hud):
                     start = time.monotonic()
                     results.append(f"{check.__name__}: {check(comp, work)} "
                                    f"({time.monotonic() - start:.1f} s)")
