@@ -22,13 +22,13 @@ Result<std::unique_ptr<IoThread>> IoThread::start(Waker& gui) {
   if (!loop) return loop.error();
   std::unique_ptr<IoThread> self(
       new IoThread(gui, std::move(wake.value()), std::move(loop.value())));
-  self->buffer_.resize(kReadChunk);
   IoThread* raw = self.get();
   if (Result<void> r =
           raw->loop_->add(raw->wake_->fd(), EPOLLIN, [raw](uint32_t) { raw->on_wake(); });
       !r) {
     return r.error();
   }
+  self->parser_ = std::thread([raw] { raw->parse_loop(); });
   self->thread_ = std::thread([raw] { raw->run(); });
   return self;
 }
@@ -37,6 +37,12 @@ IoThread::~IoThread() {
   stop_.store(true);
   wake_->wake();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> guard(parse_mutex_);
+    parser_stop_ = true;
+  }
+  parse_ready_.notify_all();
+  if (parser_.joinable()) parser_.join();
 }
 
 void IoThread::add(PtyPane* pane) {
@@ -62,7 +68,7 @@ void IoThread::run() {
     // History that scrolled off during a burst of output is packed once the output
     // pauses (PtyPane::compact_history); until then the loop sleeps without a timeout.
     bool unpacked = false;
-    for (PtyPane* p : panes_) unpacked = unpacked || p->history_unpacked_;
+    for (PtyPane* p : panes_) unpacked = unpacked || p->history_unpacked_.load();
     Result<int> r = loop_->dispatch(unpacked ? kCompactAfterMs : -1);
     if (!r) {
       LOG_ERROR(kLog, "I/O thread stops: ", r.error().message);
@@ -72,6 +78,45 @@ void IoThread::run() {
       for (PtyPane* p : panes_) p->compact_history();
     }
   }
+}
+
+void IoThread::parse_loop() {
+  std::unique_lock<std::mutex> lock(parse_mutex_);
+  for (;;) {
+    parse_ready_.wait(lock, [this] { return parser_stop_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and nothing left
+    Chunk chunk = std::move(queue_.front());
+    queue_.pop_front();
+    PtyPane* pane = chunk.pane;
+    parsing_ = pane;
+    lock.unlock();
+
+    if (chunk.exit) {
+      pane->finish(chunk.status);
+    } else {
+      pane->parse(std::string_view(chunk.bytes.data(), chunk.bytes.size()));
+      pane->notify_gui();
+    }
+
+    lock.lock();
+    parsing_ = nullptr;
+    const size_t before = pane->queued_bytes_.load(std::memory_order_relaxed);
+    const size_t after = before - chunk.bytes.size();
+    pane->queued_bytes_.store(after, std::memory_order_relaxed);
+    if (chunk.bytes.capacity() == kReadChunk) spare_.push_back(std::move(chunk.bytes));
+    parse_idle_.notify_all();
+    // Worked down to half of the bound: a pane the reader paused may be read again.
+    if (before > kMaxQueuedBytes / 2 && after <= kMaxQueuedBytes / 2) wake_->wake();
+  }
+}
+
+void IoThread::enqueue(Chunk chunk) {
+  {
+    std::lock_guard<std::mutex> guard(parse_mutex_);
+    chunk.pane->queued_bytes_.fetch_add(chunk.bytes.size(), std::memory_order_relaxed);
+    queue_.push_back(std::move(chunk));
+  }
+  parse_ready_.notify_one();
 }
 
 void IoThread::on_wake() {
@@ -94,7 +139,7 @@ void IoThread::on_wake() {
     }
     removed_.notify_all();
   }
-  for (PtyPane* p : panes_) update_write_interest(p);
+  for (PtyPane* p : panes_) update_interest(p);
 }
 
 void IoThread::watch(PtyPane* pane) {
@@ -106,35 +151,74 @@ void IoThread::watch(PtyPane* pane) {
     r = loop_->add(pane->pidfd_, EPOLLIN, [this, pane](uint32_t) { on_exit(pane); });
     if (!r) LOG_ERROR(kLog, "cannot watch exit of ", pane->pid(), ": ", r.error().message);
   }
-  update_write_interest(pane);
+  update_interest(pane);
 }
 
 void IoThread::unwatch(PtyPane* pane) {
   loop_->remove(pane->process_.fd());
   if (pane->pidfd_ >= 0) loop_->remove(pane->pidfd_);
   panes_.erase(std::remove(panes_.begin(), panes_.end(), pane), panes_.end());
+  // Its unparsed output goes with it; the parser lets go of it before the caller frees it.
+  std::unique_lock<std::mutex> lock(parse_mutex_);
+  std::erase_if(queue_, [pane](const Chunk& c) { return c.pane == pane; });
+  pane->queued_bytes_.store(0, std::memory_order_relaxed);
+  parse_idle_.wait(lock, [this, pane] { return parsing_ != pane; });
 }
 
-void IoThread::update_write_interest(PtyPane* pane) {
+void IoThread::update_interest(PtyPane* pane) {
   const int fd = pane->process_.fd();
-  if (!loop_->watching(fd)) return;
   const bool pending = !pane->flush_writes();
+  if (pane->read_paused_ &&
+      pane->queued_bytes_.load(std::memory_order_relaxed) <= kMaxQueuedBytes / 2) {
+    // The parser caught up: watch the pty again (it was left out of the epoll set while
+    // paused, where a hung-up pty would have reported itself without end).
+    pane->read_paused_ = false;
+    Result<void> r = loop_->add(fd, EPOLLIN | (pending ? EPOLLOUT : 0u),
+                                [this, pane](uint32_t events) { on_pty(pane, events); });
+    if (!r) LOG_ERROR(kLog, "cannot watch pty of ", pane->pid(), ": ", r.error().message);
+    return;
+  }
+  if (!loop_->watching(fd)) return;
   Result<void> r = loop_->modify(fd, EPOLLIN | (pending ? EPOLLOUT : 0u));
   if (!r) LOG_ERROR(kLog, "epoll modify: ", r.error().message);
+}
+
+PtyPane::ReadResult IoThread::read_into_queue(PtyPane* pane, int reads, bool bounded) {
+  PtyPane::ReadResult r = PtyPane::ReadResult::more;
+  for (int i = 0; i < reads && r == PtyPane::ReadResult::more; ++i) {
+    if (bounded && pane->queued_bytes_.load(std::memory_order_relaxed) >= kMaxQueuedBytes) {
+      // The parser is behind: stop reading this pane until it has caught up, and the
+      // program waits in write(2) meanwhile.
+      pane->read_paused_ = true;
+      loop_->remove(pane->process_.fd());
+      return PtyPane::ReadResult::drained;
+    }
+    std::vector<char> buffer;
+    {
+      std::lock_guard<std::mutex> guard(parse_mutex_);
+      if (!spare_.empty()) {
+        buffer = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    buffer.resize(kReadChunk);
+    size_t got = 0;
+    r = pane->read_some(buffer.data(), buffer.size(), got);
+    if (got > 0) {
+      buffer.resize(got);
+      enqueue(Chunk{pane, std::move(buffer)});
+    }
+  }
+  return r;
 }
 
 void IoThread::on_pty(PtyPane* pane, uint32_t events) {
   bool closed = false;
   if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-    for (int i = 0; i < kReadsPerWakeup; ++i) {
-      PtyPane::ReadResult r = pane->read_some(buffer_.data(), buffer_.size());
-      if (r == PtyPane::ReadResult::closed) closed = true;
-      if (r != PtyPane::ReadResult::more) break;
-    }
-    pane->notify_gui();
+    closed = read_into_queue(pane, kReadsPerWakeup, true) == PtyPane::ReadResult::closed;
   }
-  // Replies the terminal queued while parsing, and anything typed meanwhile.
-  update_write_interest(pane);
+  // Anything typed meanwhile.
+  update_interest(pane);
   if (closed) {
     // The slave side is closed; the pidfd says when the program itself is gone. Stop
     // watching the pty so a hung-up descriptor does not spin the loop meanwhile.
@@ -145,22 +229,22 @@ void IoThread::on_pty(PtyPane* pane, uint32_t events) {
 }
 
 void IoThread::on_exit(PtyPane* pane) {
-  // Whatever the program printed before it exited is still in the pty: show it.
-  if (loop_->watching(pane->process_.fd())) {
-    while (pane->read_some(buffer_.data(), buffer_.size()) == PtyPane::ReadResult::more) {
+  // Whatever the program printed before it exited is still in the pty (or queued): it is
+  // parsed before the exit is reported. The queue's bound does not apply to this last
+  // drain, which the program can no longer add to.
+  const int fd = pane->process_.fd();
+  if (loop_->watching(fd) || pane->read_paused_) {
+    pane->read_paused_ = false;
+    while (read_into_queue(pane, 1, false) == PtyPane::ReadResult::more) {
     }
-    loop_->remove(pane->process_.fd());
+    loop_->remove(fd);
   }
   int status = 0;
   if (!pane->process_.is_stream()) {
     loop_->remove(pane->pidfd_);
     if (!pane->process_.try_wait(status)) status = pane->process_.wait();
   }
-  pane->exit_status_ = status;
-  pane->exited_.store(true, std::memory_order_release);
-  pane->dirty_.store(true, std::memory_order_release);
-  LOG_DEBUG(kLog, "pane ", pane->pid(), " exited with status ", status);
-  gui_.wake();
+  enqueue(Chunk{pane, {}, true, status});
 }
 
 }  // namespace cadence::pty

@@ -75,11 +75,16 @@ bool PtyPane::write(std::string_view bytes) {
 }
 
 void PtyPane::on_reply(std::string_view bytes) {
-  // On the I/O thread, under the pane lock; the I/O thread flushes after the chunk.
-  std::lock_guard<std::mutex> guard(write_mutex_);
-  if (write_queue_.size() - write_offset_ + bytes.size() <= kMaxPendingWrite) {
+  // On the parsing thread, under the pane lock: queued like a key, so the reading thread
+  // is woken to write it when the queue was empty.
+  bool was_empty = false;
+  {
+    std::lock_guard<std::mutex> guard(write_mutex_);
+    if (write_queue_.size() - write_offset_ + bytes.size() > kMaxPendingWrite) return;
+    was_empty = write_offset_ == write_queue_.size();
     write_queue_.append(bytes);
   }
+  if (was_empty && io_waker_) io_waker_->wake();
 }
 
 Result<void> PtyPane::resize(const WindowSize& size) {
@@ -100,15 +105,14 @@ Result<void> PtyPane::resize(const WindowSize& size) {
 
 size_t PtyPane::bytes_unread() const {
   int n = 0;
-  if (ioctl(process_.fd(), FIONREAD, &n) < 0 || n < 0) return 0;
-  return static_cast<size_t>(n);
+  if (ioctl(process_.fd(), FIONREAD, &n) < 0 || n < 0) n = 0;
+  return static_cast<size_t>(n) + queued_bytes_.load(std::memory_order_relaxed);
 }
 
-PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size) {
+PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size, size_t& got) {
   // The pty hands out at most a few KiB per read(2); reading until the buffer is full or
-  // the pty is empty, then parsing once, takes the lock once per buffer instead of once
-  // per read.
-  size_t got = 0;
+  // the pty is empty makes one chunk to parse (one lock) of many reads.
+  got = 0;
   ReadResult result = ReadResult::more;
   while (got < size) {
     ssize_t n = ::read(process_.fd(), buffer + got, size - got);
@@ -123,18 +127,28 @@ PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size) {
     result = n < 0 && errno == EAGAIN ? ReadResult::drained : ReadResult::closed;
     break;
   }
-  if (got == 0) return result;
+  return result;
+}
+
+void PtyPane::parse(std::string_view bytes) {
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    terminal_.feed(std::string_view(buffer, got));
-    history_unpacked_ = terminal_.unpacked_history() > 0;
+    terminal_.feed(bytes);
+    history_unpacked_.store(terminal_.unpacked_history() > 0, std::memory_order_release);
   }
-  bytes_parsed_.fetch_add(got, std::memory_order_relaxed);
+  bytes_parsed_.fetch_add(bytes.size(), std::memory_order_relaxed);
   if (!dirty_.load(std::memory_order_acquire)) {
     dirty_since_ns_.store(monotonic_ns(), std::memory_order_release);
   }
   dirty_.store(true, std::memory_order_release);
-  return result;
+}
+
+void PtyPane::finish(int status) {
+  exit_status_ = status;
+  exited_.store(true, std::memory_order_release);
+  dirty_.store(true, std::memory_order_release);
+  LOG_DEBUG(kLog, "pane ", pid(), " exited with status ", status);
+  if (gui_waker_) gui_waker_->wake();
 }
 
 void PtyPane::notify_gui() {
@@ -142,10 +156,10 @@ void PtyPane::notify_gui() {
 }
 
 void PtyPane::compact_history() {
-  if (!history_unpacked_) return;
+  if (!history_unpacked_.load(std::memory_order_acquire)) return;
   std::lock_guard<std::mutex> guard(mutex_);
   terminal_.compact_history();
-  history_unpacked_ = false;
+  history_unpacked_.store(false, std::memory_order_release);
 }
 
 bool PtyPane::flush_writes() {

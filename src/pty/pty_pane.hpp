@@ -97,8 +97,9 @@ class PtyPane : private vt::TerminalObserver {
   int exit_status() const { return exit_status_; }
   pid_t pid() const { return process_.pid(); }
   uint64_t bytes_parsed() const { return bytes_parsed_.load(std::memory_order_relaxed); }
-  // Any thread. Output the program wrote that the I/O thread has not read yet (FIONREAD
-  // on the master: one ioctl). The frame log's evidence of a pty thread that fell behind.
+  // Any thread. Output the program wrote that has not been parsed yet: what the pty holds
+  // (FIONREAD on the master: one ioctl) and what was read and waits for the parser. The
+  // frame log's evidence of a pty thread that fell behind.
   size_t bytes_unread() const;
 
  private:
@@ -120,9 +121,13 @@ class PtyPane : private vt::TerminalObserver {
   }
   void on_progress(int state, int value) override { events_.progress = {state, value}; }
 
-  // I/O thread.
+  // Reading thread: reads until `size` bytes or the pty is empty (got says how many).
   enum class ReadResult { more, drained, closed };
-  ReadResult read_some(char* buffer, size_t size);
+  ReadResult read_some(char* buffer, size_t size, size_t& got);
+  // Parsing thread: feeds bytes to the terminal under the lock and marks the pane dirty.
+  void parse(std::string_view bytes);
+  // Parsing thread: the program is gone and its output parsed.
+  void finish(int status);
   // Writes what the pty accepts; true when the queue is empty afterwards.
   bool flush_writes();
   void compact_history();
@@ -146,7 +151,11 @@ class PtyPane : private vt::TerminalObserver {
   std::atomic<bool> exited_{false};
   int exit_status_ = 0;
   std::atomic<uint64_t> bytes_parsed_{0};
-  bool history_unpacked_ = false;  // I/O thread only
+  std::atomic<bool> history_unpacked_{false};
+  // IoThread's: bytes read and waiting for the parser (under its parse mutex), and
+  // whether reading is paused until the parser catches up (reading thread only).
+  std::atomic<size_t> queued_bytes_{0};
+  bool read_paused_ = false;
 
   // Set by IoThread::add: who to poke after output, and after a write was queued.
   Waker* gui_waker_ = nullptr;

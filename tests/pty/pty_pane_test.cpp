@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <string>
+#include <thread>
 
 #include "pty/io_thread.hpp"
 
@@ -71,6 +73,66 @@ TEST_F(PaneFixture, OutputIsParsedAndExitStatusReported) {
   EXPECT_TRUE(pane_->take_dirty());
   EXPECT_GE(wakeups_, 1);
   EXPECT_FALSE(pane_->write("late")) << "writing to a program that exited must fail";
+}
+
+TEST_F(PaneFixture, AFloodIsParsedWholeAndInOrderBeforeTheExit) {
+  // Read and parsed on two threads: every byte arrives, in order, and the exit is only
+  // reported once the output before it has been parsed.
+  spawn({"sh", "-c", "seq 1 300000; exit 3"});
+  uint64_t parsed_at_exit = 0;
+  ASSERT_TRUE(run_until([&] {
+    if (pane_->exited() && parsed_at_exit == 0) parsed_at_exit = pane_->bytes_parsed();
+    return pane_->exited();
+  }));
+  uint64_t expected = 0;  // each line's digits, then CR LF (the pty's onlcr)
+  for (int n = 1; n <= 300000; ++n) expected += std::to_string(n).size() + 2;
+  EXPECT_EQ(parsed_at_exit, expected);
+  EXPECT_EQ(pane_->exit_status(), 3);
+  EXPECT_EQ(row(3), "300000");
+  EXPECT_EQ(row(2), "299999");
+  EXPECT_EQ(pane_->bytes_unread(), 0u);
+}
+
+TEST_F(PaneFixture, AnExitWaitsForTheOutputBeforeIt) {
+  // The parser is held (the pane lock) while a program prints 130 KB and exits: the
+  // output fits the queue, the program is gone, and still the exit is not reported
+  // before that output has been parsed.
+  spawn({"sh", "-c", "seq 1 20000; exit 5"});
+  {
+    std::lock_guard<std::mutex> guard(pane_->mutex());
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    EXPECT_FALSE(pane_->exited()) << "the exit overtook output still waiting to be parsed";
+  }
+  uint64_t parsed_at_exit = 0;
+  ASSERT_TRUE(run_until([&] {
+    if (pane_->exited() && parsed_at_exit == 0) parsed_at_exit = pane_->bytes_parsed();
+    return pane_->exited();
+  }));
+  uint64_t expected = 0;
+  for (int n = 1; n <= 20000; ++n) expected += std::to_string(n).size() + 2;
+  EXPECT_EQ(parsed_at_exit, expected);
+  EXPECT_EQ(pane_->exit_status(), 5);
+}
+
+TEST_F(PaneFixture, AProgramWaitsWhileTheParserIsBehind) {
+  // Holding the pane lock stops the parser. The reader then queues at most
+  // kMaxQueuedBytes and stops reading, so a program writing 10 MB stays blocked in
+  // write(2) instead of the output piling up in memory.
+  char dir[] = "/tmp/cadence-pty-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string mark = std::string(dir) + "/done";
+  spawn({"sh", "-c", "head -c 10000000 /dev/zero | tr '\\0' x; touch " + mark});
+  {
+    std::lock_guard<std::mutex> guard(pane_->mutex());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    EXPECT_NE(access(mark.c_str(), F_OK), 0) << "the program wrote 10 MB while nothing parsed";
+    EXPECT_LT(pane_->bytes_unread(), size_t{2} * kMaxQueuedBytes);
+  }
+  ASSERT_TRUE(run_until([&] { return pane_->exited(); }));
+  EXPECT_EQ(access(mark.c_str(), F_OK), 0);
+  EXPECT_EQ(pane_->bytes_parsed(), 10000000u);
+  unlink(mark.c_str());
+  rmdir(dir);
 }
 
 TEST_F(PaneFixture, KeysReachTheProgramAndItsEchoComesBack) {
