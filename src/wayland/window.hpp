@@ -139,6 +139,10 @@ class Window {
   static void on_toplevel_configure(void* data, xdg_toplevel* toplevel, int32_t width,
                                     int32_t height, ::wl_array* states);
   static void on_toplevel_close(void* data, xdg_toplevel* toplevel);
+  static void on_toplevel_configure_bounds(void* data, xdg_toplevel* toplevel, int32_t width,
+                                           int32_t height);
+  static void on_toplevel_wm_capabilities(void* data, xdg_toplevel* toplevel,
+                                          ::wl_array* capabilities);
   static void on_decoration_configure(void* data, zxdg_toplevel_decoration_v1* deco, uint32_t mode);
   static void on_frame_done(void* data, wl_callback* callback, uint32_t time);
   static void on_preferred_scale(void* data, wp_fractional_scale_v1* fs, uint32_t scale);
