@@ -93,6 +93,7 @@ Result<void> TerminalWindow::init() {
   wayland::WindowOptions wo;
   wo.title = config_.title;
   wo.app_id = config_.app_id;
+  wo.client_side_decorations = config_.client_side_decorations;
   auto window = wayland::Window::create(*display_, *this, wo);
   if (!window) return window.error();
   window_ = std::move(window.value());

@@ -125,7 +125,10 @@ Result<void> Window::init(const WindowOptions& options) {
         .configure = &Window::on_decoration_configure,
     };
     zxdg_toplevel_decoration_v1_add_listener(decoration_, &deco_listener, this);
-    zxdg_toplevel_decoration_v1_set_mode(decoration_, ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+    zxdg_toplevel_decoration_v1_set_mode(decoration_,
+                                         options.client_side_decorations
+                                             ? ZXDG_TOPLEVEL_DECORATION_V1_MODE_CLIENT_SIDE
+                                             : ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
   } else {
     csd_ = true;
   }

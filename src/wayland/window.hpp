@@ -11,8 +11,10 @@
 // rasterized for the real pixel grid (never an upscaled blur). Without those globals the
 // integer scale of the outputs the surface is on is used with wl_surface.set_buffer_scale.
 //
-// Decorations: zxdg_decoration_manager_v1 is asked for server-side decorations. When the
-// compositor offers no decoration protocol, or insists on client-side ones,
+// Decorations: zxdg_decoration_manager_v1 is asked for server-side decorations, or for
+// client-side ones when WindowOptions says the title bar is ours (--csd): a compositor
+// that would decorate (KWin) must not draw a second bar around ours. When the compositor
+// offers no decoration protocol, or insists on client-side ones,
 // client_side_decorations() says so and the renderer draws a title bar.
 #pragma once
 
@@ -74,6 +76,7 @@ struct WindowOptions {
   std::string app_id = "cadence";
   int min_width = 0;  // logical pixels
   int min_height = 0;
+  bool client_side_decorations = false;  // ask the compositor not to decorate
 };
 
 class Window {
