@@ -16,6 +16,9 @@ build_pkgs=(
   liblua5.4-dev libzstd-dev libssh-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   scdoc unicode-data
+  # The test pointer (tests/tools) is built with KWin's fake-input.xml from here, so the
+  # tests configure only with it; it is data, nothing of KDE is linked.
+  plasma-wayland-protocols
 )
 test_pkgs=(
   sway grim wtype foot wl-clipboard
