@@ -16,6 +16,9 @@ build_pkgs=(
   liblua5.4-dev libzstd-dev libssh-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   scdoc unicode-data
+  # The test pointer (tests/tools) is built with KWin's fake-input.xml from here, so the
+  # tests configure only with it; it is data, nothing of KDE is linked.
+  plasma-wayland-protocols
 )
 test_pkgs=(
   sway grim wtype foot wl-clipboard
@@ -23,6 +26,9 @@ test_pkgs=(
   procps util-linux psmisc
   fonts-noto-color-emoji fonts-wqy-microhei fonts-firacode
   ncurses-bin desktop-file-utils libnotify-bin mako-notifier dbus
+  # Headless KWin (tests/headless/kwin.py): fractional scale, maximize and minimize,
+  # which sway 1.7 does not do.
+  kwin-wayland
   # The SSH tests start their own sshd (tests/tools/cadence-test-sshd) and use
   # ssh-keygen, ssh-agent and ssh-add; they never use the machine's own sshd.
   openssh-server openssh-client

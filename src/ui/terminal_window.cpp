@@ -96,9 +96,16 @@ Result<void> TerminalWindow::init() {
   wayland::WindowOptions wo;
   wo.title = config_.title;
   wo.app_id = config_.app_id;
+  wo.client_side_decorations = config_.client_side_decorations;
   auto window = wayland::Window::create(*display_, *this, wo);
   if (!window) return window.error();
   window_ = std::move(window.value());
+  // A compositor with fractional scale says the preferred scale during Window::create's
+  // roundtrip, before on_scale_changed can act on it: the fonts loaded above are for
+  // scale 1 and would be drawn that small into a buffer sized for the real scale.
+  if (window_->scale() != 1.0) {
+    if (Result<void> r = load_fonts(); !r) return r;
+  }
   auto seats = wayland::Seats::create(*display_, *loop_, *this);
   if (!seats) return seats.error();
   seats_ = std::move(seats.value());

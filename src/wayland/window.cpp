@@ -108,8 +108,8 @@ Result<void> Window::init(const WindowOptions& options) {
   static const xdg_toplevel_listener toplevel_listener = {
       .configure = &Window::on_toplevel_configure,
       .close = &Window::on_toplevel_close,
-      .configure_bounds = nullptr,
-      .wm_capabilities = nullptr,
+      .configure_bounds = &Window::on_toplevel_configure_bounds,
+      .wm_capabilities = &Window::on_toplevel_wm_capabilities,
   };
   xdg_toplevel_add_listener(toplevel_, &toplevel_listener, this);
   xdg_toplevel_set_title(toplevel_, options.title.c_str());
@@ -125,7 +125,10 @@ Result<void> Window::init(const WindowOptions& options) {
         .configure = &Window::on_decoration_configure,
     };
     zxdg_toplevel_decoration_v1_add_listener(decoration_, &deco_listener, this);
-    zxdg_toplevel_decoration_v1_set_mode(decoration_, ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+    zxdg_toplevel_decoration_v1_set_mode(decoration_,
+                                         options.client_side_decorations
+                                             ? ZXDG_TOPLEVEL_DECORATION_V1_MODE_CLIENT_SIDE
+                                             : ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
   } else {
     csd_ = true;
   }
@@ -389,6 +392,14 @@ void Window::on_surface_configure(void* data, xdg_surface*, uint32_t serial) {
   if (self->pending_height_ > 0) self->height_ = self->pending_height_;
   self->listener_.on_configure(self->pending_width_, self->pending_height_, self->states_);
 }
+
+// xdg_wm_base is bound up to version 5, so a compositor that offers it (KWin) sends
+// these two; libwayland aborts the client on an event whose handler is missing. Neither
+// changes what we do: our unconfigured size is 80x24 cells whatever the bounds, and the
+// title bar keeps all three buttons (a compositor without minimize ignores the request).
+void Window::on_toplevel_configure_bounds(void*, xdg_toplevel*, int32_t, int32_t) {}
+
+void Window::on_toplevel_wm_capabilities(void*, xdg_toplevel*, wl_array*) {}
 
 void Window::on_toplevel_close(void* data, xdg_toplevel*) {
   static_cast<Window*>(data)->listener_.on_close();

@@ -11,8 +11,10 @@
 // rasterized for the real pixel grid (never an upscaled blur). Without those globals the
 // integer scale of the outputs the surface is on is used with wl_surface.set_buffer_scale.
 //
-// Decorations: zxdg_decoration_manager_v1 is asked for server-side decorations. When the
-// compositor offers no decoration protocol, or insists on client-side ones,
+// Decorations: zxdg_decoration_manager_v1 is asked for server-side decorations, or for
+// client-side ones when WindowOptions says the title bar is ours (--csd): a compositor
+// that would decorate (KWin) must not draw a second bar around ours. When the compositor
+// offers no decoration protocol, or insists on client-side ones,
 // client_side_decorations() says so and the renderer draws a title bar.
 #pragma once
 
@@ -74,6 +76,7 @@ struct WindowOptions {
   std::string app_id = "cadence";
   int min_width = 0;  // logical pixels
   int min_height = 0;
+  bool client_side_decorations = false;  // ask the compositor not to decorate
 };
 
 class Window {
@@ -139,6 +142,10 @@ class Window {
   static void on_toplevel_configure(void* data, xdg_toplevel* toplevel, int32_t width,
                                     int32_t height, ::wl_array* states);
   static void on_toplevel_close(void* data, xdg_toplevel* toplevel);
+  static void on_toplevel_configure_bounds(void* data, xdg_toplevel* toplevel, int32_t width,
+                                           int32_t height);
+  static void on_toplevel_wm_capabilities(void* data, xdg_toplevel* toplevel,
+                                          ::wl_array* capabilities);
   static void on_decoration_configure(void* data, zxdg_toplevel_decoration_v1* deco, uint32_t mode);
   static void on_frame_done(void* data, wl_callback* callback, uint32_t time);
   static void on_preferred_scale(void* data, wp_fractional_scale_v1* fs, uint32_t scale);

@@ -18,9 +18,12 @@ details that are easy to get wrong:
 - A SIGTERM (meson's test timeout) becomes an exception while the bench is up, so the
   teardown still runs: sway lives in its own session and would not die with the test.
 - Screenshots are read as PPM (no image library needed) and can be written as PNG with the
-  encoder below, so the file and the pixels a test checked are the same frame.
+  encoder below, so the file and the pixels a test checked are the same frame. PNGs written
+  by other programs are read too (every row filter), for KWin's screenshots.
 
-Only the Python standard library is used. `python3 headless.py --help` lists a small CLI.
+The lifecycle (temp and runtime dirs, servers, clients, teardown and its leak check) is
+the `Bench` class; `Compositor` is sway on it, and `kwin.py` (KWin, for what sway 1.7 does
+not do: fractional scale, maximize and minimize) is another. Only the Python standard library is used. `python3 headless.py --help` lists a small CLI.
 """
 
 import argparse
@@ -100,6 +103,94 @@ class Image:
     def load(cls, path):
         with open(path, "rb") as f:
             return cls.from_ppm(f.read())
+
+    @classmethod
+    def from_png(cls, blob):
+        """Reads an 8-bit, non-interlaced RGB or RGBA PNG (alpha is dropped).
+
+        Every row filter is undone, so this reads what other programs write (KWin's
+        screenshots use all five), not only the unfiltered rows of to_png.
+        """
+        if blob[:8] != b"\x89PNG\r\n\x1a\n":
+            raise ValueError("not a PNG")
+        pos, idat, header = 8, [], None
+        while pos + 12 <= len(blob):
+            (length,) = struct.unpack(">I", blob[pos : pos + 4])
+            kind = blob[pos + 4 : pos + 8]
+            body = blob[pos + 8 : pos + 8 + length]
+            if len(body) != length or pos + 12 + length > len(blob):
+                raise ValueError(f"truncated PNG chunk {kind!r}")
+            (crc,) = struct.unpack(">I", blob[pos + 8 + length : pos + 12 + length])
+            if zlib.crc32(kind + body) & 0xFFFFFFFF != crc:
+                raise ValueError(f"bad CRC in PNG chunk {kind!r}")
+            if kind == b"IHDR":
+                header = struct.unpack(">IIBBBBB", body)
+            elif kind == b"IDAT":
+                idat.append(body)
+            elif kind == b"IEND":
+                break
+            pos += 12 + length
+        if header is None:
+            raise ValueError("PNG without IHDR")
+        width, height, depth, colour, _, _, interlace = header
+        if depth != 8 or colour not in (2, 6) or interlace != 0:
+            raise ValueError(
+                f"PNG depth {depth}, colour type {colour}, interlace {interlace}: "
+                "only 8-bit RGB or RGBA without interlacing is supported"
+            )
+        bpp = 3 if colour == 2 else 4
+        stride = width * bpp
+        raw = zlib.decompress(b"".join(idat))
+        if len(raw) != height * (stride + 1):
+            raise ValueError(f"PNG data is {len(raw)} bytes, expected {height * (stride + 1)}")
+        rgb = bytearray()
+        prev = bytearray(stride)
+        for y in range(height):
+            kind = raw[y * (stride + 1)]
+            row = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+            cls._unfilter(kind, row, prev, bpp)
+            if bpp == 3:
+                rgb += row
+            else:
+                out = bytearray(width * 3)
+                for c in range(3):
+                    out[c::3] = row[c::4]
+                rgb += out
+            prev = row
+        return cls(width, height, bytes(rgb))
+
+    @staticmethod
+    def _unfilter(kind, row, prev, bpp):
+        """Undoes one row's PNG filter in place (prev: the row above, already undone)."""
+        n = len(row)
+        if kind == 0:
+            return
+        if kind == 1:  # Sub
+            for i in range(bpp, n):
+                row[i] = (row[i] + row[i - bpp]) & 0xFF
+        elif kind == 2:  # Up
+            for i in range(n):
+                row[i] = (row[i] + prev[i]) & 0xFF
+        elif kind == 3:  # Average
+            for i in range(n):
+                left = row[i - bpp] if i >= bpp else 0
+                row[i] = (row[i] + ((left + prev[i]) >> 1)) & 0xFF
+        elif kind == 4:  # Paeth
+            for i in range(n):
+                a = row[i - bpp] if i >= bpp else 0
+                b = prev[i]
+                c = prev[i - bpp] if i >= bpp else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                row[i] = (row[i] + pred) & 0xFF
+        else:
+            raise ValueError(f"unknown PNG filter type {kind}")
+
+    @classmethod
+    def load_png(cls, path):
+        with open(path, "rb") as f:
+            return cls.from_png(f.read())
 
     def to_ppm(self):
         return b"P6\n%d %d\n255\n" % (self.width, self.height) + self.data
@@ -231,48 +322,30 @@ def _signal_group_or_pid(pid, sig):
 
 
 # --------------------------------------------------------------------------------------
-# The compositor
+# What every bench shares
 
 
-class Window:
-    """A mapped view as sway reports it."""
+class Bench:
+    """A private temp dir and runtime dir, servers and clients started in their own
+    sessions, and a teardown that leaves nothing alive. A compositor bench is a subclass:
+    its start() calls _prepare() and _start_server(), and _client_vars() says how a client
+    reaches it. Use it as a context manager.
 
-    def __init__(self, node):
-        self.con_id = node["id"]
-        self.app_id = node.get("app_id")
-        self.pid = node.get("pid")
-        self.name = node.get("name")
-        self.floating = node.get("type") == "floating_con"
-        r = node["rect"]
-        self.rect = (r["x"], r["y"], r["width"], r["height"])
-
-    def __repr__(self):
-        return f"Window(app_id={self.app_id!r}, pid={self.pid}, rect={self.rect})"
-
-
-class Compositor:
-    """sway on the headless backend. Use as a context manager:
-
-    with Compositor(1280, 720) as comp:
-        proc = comp.launch(["foot"])
-        win = comp.wait_mapped(pid=proc.pid)
-        comp.type_text("ls"); comp.key("Return")
-        img = comp.screenshot("out.png")
+    close() stops the clients first (so they see an orderly exit, not a vanished
+    compositor), then the servers in the reverse of their start order, then anything else
+    whose environment carries the runtime dir (a shell, a swaybg, a forked daemon), and
+    raises if something is still alive.
     """
 
-    def __init__(self, width=1280, height=720, timeout=30.0, keep=None, verbose=False):
-        self.width = width
-        self.height = height
+    def __init__(self, timeout=30.0, keep=None, verbose=False):
         self.timeout = timeout
-        # CADENCE_HEADLESS_KEEP=1 keeps the temp dir (sway.log, client logs) for debugging.
+        # CADENCE_HEADLESS_KEEP=1 keeps the temp dir (server logs, client logs) for debugging.
         self.keep = keep if keep is not None else bool(os.environ.get("CADENCE_HEADLESS_KEEP"))
         self.verbose = verbose
         self.tmp = None
+        self.home = None
         self.runtime_dir = None
-        self.wayland_display = None
-        self.swaysock = None
-        self._sway = None
-        self._sway_log = None
+        self._servers = []  # (name, Popen, log file) in start order
         self._clients = []
         self._seen = {}  # pid -> command line of every marked process ever observed alive
         self._closed = False
@@ -293,58 +366,27 @@ class Compositor:
         self.close(check=exc_type is None)
         return False
 
+    def start(self):
+        raise NotImplementedError
+
     def _log(self, *args):
         if self.verbose:
             print("headless:", *args, file=sys.stderr, flush=True)
 
-    def start(self):
-        missing = [t for t in ("sway", "swaymsg", "wtype", "grim") if not shutil.which(t)]
-        if missing:
-            raise BenchError(
-                f"missing {', '.join(missing)}: install them with .ci/install-deps.sh"
-            )
+    def _prepare(self, prefix, owner=None):
+        """The temp dir with home/ and run/ (0700, owned by `owner` (uid, gid) if given)."""
         _become_subreaper()
         self._catch_sigterm()
-        self.tmp = tempfile.mkdtemp(prefix="cadence-headless-")
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
         os.chmod(self.tmp, 0o755)
-        home = os.path.join(self.tmp, "home")
+        self.home = os.path.join(self.tmp, "home")
         self.runtime_dir = os.path.join(self.tmp, "run")
-        os.mkdir(home, 0o700)
+        os.mkdir(self.home, 0o700)
         os.mkdir(self.runtime_dir, 0o700)
-        as_root = os.geteuid() == 0
-        if as_root:
-            for d in (home, self.runtime_dir):
-                os.chown(d, NOBODY_UID, NOBODY_GID)
+        if owner is not None:
+            for d in (self.home, self.runtime_dir):
+                os.chown(d, *owner)
         os.chmod(self.runtime_dir, 0o700)
-        config = os.path.join(self.tmp, "sway.conf")
-        with open(config, "w") as f:
-            f.write(SWAY_CONFIG.format(width=self.width, height=self.height))
-        os.chmod(config, 0o644)
-
-        argv = []
-        if as_root:
-            argv += ["setpriv", f"--reuid={NOBODY_UID}", f"--regid={NOBODY_GID}", "--clear-groups"]
-        argv += [
-            "env", "-i",
-            "PATH=/usr/bin:/bin",
-            f"HOME={home}",
-            f"XDG_RUNTIME_DIR={self.runtime_dir}",
-            "WLR_BACKENDS=headless",
-            "WLR_LIBINPUT_NO_DEVICES=1",
-            "WLR_RENDERER=pixman",
-            "sway", "-c", config,
-        ]  # fmt: skip
-        self._sway_log = open(os.path.join(self.tmp, "sway.log"), "wb")
-        self._log("starting", " ".join(argv))
-        self._sway = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=self._sway_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self._wait_ready()
-        self._log("ready:", self.wayland_display, self.swaysock)
 
     def _catch_sigterm(self):
         def on_sigterm(signum, frame):
@@ -356,49 +398,35 @@ class Compositor:
         except ValueError:
             pass  # not the main thread: the caller owns signal handling
 
-    def _wait_ready(self):
-        deadline = time.monotonic() + self.timeout
-        while True:
-            if self._sway.poll() is not None:
-                raise BenchError(
-                    f"sway exited with status {self._sway.returncode} while starting\n"
-                    + self.sway_log_tail()
-                )
-            if self.wayland_display is None or self.swaysock is None:
-                try:
-                    names = os.listdir(self.runtime_dir)
-                except OSError:
-                    names = []
-                for n in sorted(names):
-                    if n.startswith("wayland-") and not n.endswith(".lock"):
-                        self.wayland_display = n
-                    elif n.startswith("sway-ipc.") and n.endswith(".sock"):
-                        self.swaysock = os.path.join(self.runtime_dir, n)
-            if self.wayland_display and self.swaysock:
-                r = subprocess.run(
-                    ["swaymsg", "-s", self.swaysock, "-t", "get_version"],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    timeout=self.timeout,
-                )
-                if r.returncode == 0:
-                    return
-            if time.monotonic() > deadline:
-                raise BenchError(
-                    f"sway did not become ready within {self.timeout:.0f} s\n"
-                    + self.sway_log_tail()
-                )
-            time.sleep(0.05)
+    def _start_server(self, name, argv, env=None):
+        """Starts one of the bench's own long-lived processes, logging to TMP/NAME.log."""
+        log = open(os.path.join(self.tmp, f"{name}.log"), "wb")
+        self._log("starting", " ".join(argv))
+        proc = subprocess.Popen(
+            argv,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._servers.append((name, proc, log))
+        return proc
 
-    def sway_log_tail(self, lines=30):
+    def log_tail(self, name, lines=30):
+        """The last lines of a server's log, for an error message."""
         try:
-            with open(os.path.join(self.tmp, "sway.log"), "rb") as f:
+            with open(os.path.join(self.tmp, f"{name}.log"), "rb") as f:
                 text = f.read().decode(errors="replace").splitlines()
-        except OSError:
-            return "(no sway log)"
-        return "--- sway log (last lines) ---\n" + "\n".join(text[-lines:])
+        except (OSError, TypeError):
+            return f"(no {name} log)"
+        return f"--- {name} log (last lines) ---\n" + "\n".join(text[-lines:])
 
     # ---- clients
+
+    def _client_vars(self):
+        """What a client needs to reach this bench's servers (WAYLAND_DISPLAY, ...)."""
+        return {}
 
     def client_env(self, extra=None):
         """The environment a client of this compositor needs, on top of ours."""
@@ -406,12 +434,8 @@ class Compositor:
         # A client must not reach the developer's real session by accident.
         for k in ("WAYLAND_SOCKET", "DISPLAY"):
             env.pop(k, None)
-        env.update(
-            XDG_RUNTIME_DIR=self.runtime_dir,
-            WAYLAND_DISPLAY=self.wayland_display,
-            SWAYSOCK=self.swaysock,
-            LIBGL_ALWAYS_SOFTWARE="1",
-        )
+        env.update(XDG_RUNTIME_DIR=self.runtime_dir, LIBGL_ALWAYS_SOFTWARE="1")
+        env.update(self._client_vars())
         if extra:
             env.update(extra)
         return env
@@ -452,7 +476,7 @@ class Compositor:
         return result
 
     def _tool(self, argv, timeout=None):
-        """Runs one of the bench's own helpers (swaymsg, wtype, grim) and checks it."""
+        """Runs one of the bench's own helpers (swaymsg, grim, dbus-send) and checks it."""
         try:
             r = subprocess.run(
                 argv,
@@ -470,6 +494,258 @@ class Compositor:
                 + r.stderr.decode(errors="replace").strip()
             )
         return r.stdout
+
+    def windows(self):
+        """The compositor's mapped windows, each with app_id, pid and rect (x, y, w, h)."""
+        raise NotImplementedError
+
+    def _client_by_pid(self, pid):
+        for proc in self._clients:
+            if proc.pid == pid:
+                return proc
+        return None
+
+    def wait_mapped(self, app_id=None, pid=None, timeout=None, process=None):
+        """Polls windows() until one with this app_id and/or pid is mapped; returns it.
+
+        `process` (a Popen from launch) makes the wait fail as soon as the client exits.
+        """
+        if app_id is None and pid is None:
+            raise ValueError("wait_mapped needs an app_id or a pid")
+        if process is None and pid is not None:
+            process = self._client_by_pid(pid)
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            self._note_marked()
+            for w in self.windows():
+                if (app_id is None or w.app_id == app_id) and (pid is None or w.pid == pid):
+                    if w.rect[2] > 0 and w.rect[3] > 0:
+                        return w
+            if process is not None and process.poll() is not None:
+                raise BenchError(
+                    f"client {process.args[0]} exited with status {process.returncode} "
+                    "before mapping a window"
+                )
+            if time.monotonic() > deadline:
+                want = " and ".join(
+                    s for s in (app_id and f"app_id={app_id}", pid and f"pid={pid}") if s
+                )
+                raise BenchError(
+                    f"no window with {want} within {timeout or self.timeout:.0f} s; "
+                    f"mapped: {self.windows()}"
+                )
+            time.sleep(0.1)
+
+    # ---- teardown
+
+    def _marked_pids(self):
+        """Live processes whose environment names our runtime dir, other than ourselves."""
+        if not self.runtime_dir:
+            return []
+        marker = b"XDG_RUNTIME_DIR=" + self.runtime_dir.encode()
+        me = os.getpid()
+        pids = []
+        for pid in _all_pids():
+            if pid == me:
+                continue
+            env = _read_proc(pid, "environ")
+            if env and marker in env.split(b"\0") and _alive(pid):
+                pids.append(pid)
+        return pids
+
+    def _note_marked(self):
+        for pid in self._marked_pids():
+            self._seen.setdefault(pid, _cmdline(pid))
+
+    def _wait_gone(self, pids, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            self._reap()
+            live = [p for p in pids if _alive(p)]
+            if not live or time.monotonic() > deadline:
+                return live
+            time.sleep(0.05)
+
+    def _reap(self):
+        servers = [proc for _, proc, _ in self._servers]
+        for proc in self._clients + servers:
+            proc.poll()
+        me = os.getpid()
+        server_pids = {proc.pid for proc in servers}
+        for pid in list(self._seen):
+            state = _proc_state(pid)
+            if state and state[0] == "Z" and state[1] == me and not self._client_by_pid(pid):
+                if pid not in server_pids:
+                    try:
+                        os.waitpid(pid, os.WNOHANG)
+                    except ChildProcessError:
+                        pass
+
+    def _terminate(self, pids, grace):
+        """SIGTERM (to each process group too), then SIGKILL what outlives the grace period."""
+        for p in pids:
+            _signal_group_or_pid(p, signal.SIGTERM)
+        live = self._wait_gone(pids, grace)
+        for p in live:
+            _signal_group_or_pid(p, signal.SIGKILL)
+        return self._wait_gone(live, 5.0)
+
+    def close(self, check=True):
+        if self._closed:
+            return
+        self._closed = True
+        self._note_marked()
+        clients = [p.pid for p in self._clients if p.poll() is None]
+        self._terminate(clients, grace=5.0)
+        for p in self._clients:
+            try:
+                p.wait(timeout=5.0)
+            except subprocess.TimeoutExpired:
+                pass
+        for _, proc, _ in reversed(self._servers):
+            if proc.poll() is None:
+                self._terminate([proc.pid], grace=5.0)
+                try:
+                    proc.wait(timeout=5.0)
+                except subprocess.TimeoutExpired:
+                    pass
+        # Anything the clients or servers spawned that outlived them.
+        self._note_marked()
+        stray = self._marked_pids()
+        if stray:
+            self._log("killing stray processes", stray)
+            self._terminate(stray, grace=2.0)
+        self._reap()
+        survivors = [p for p in set(self._marked_pids()) | set(self._seen) if _alive(p)]
+        survivors = [p for p in survivors if _proc_state(p) is not None]
+        for _, _, log in self._servers:
+            log.close()
+        if self._old_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._old_sigterm)
+            self._old_sigterm = None
+        if self.tmp and not self.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        elif self.tmp:
+            print(f"headless: kept {self.tmp}", file=sys.stderr)
+        if survivors and check:
+            raise BenchError(
+                "processes started by the bench are still alive after teardown: "
+                + "; ".join(f"{p} {self._seen.get(p) or _cmdline(p)}" for p in survivors)
+            )
+
+    def started_pids(self):
+        """Every process of this bench seen alive so far (pid -> command line)."""
+        self._note_marked()
+        return dict(self._seen)
+
+
+# --------------------------------------------------------------------------------------
+# sway
+
+
+class Window:
+    """A mapped view as sway reports it."""
+
+    def __init__(self, node):
+        self.con_id = node["id"]
+        self.app_id = node.get("app_id")
+        self.pid = node.get("pid")
+        self.name = node.get("name")
+        self.floating = node.get("type") == "floating_con"
+        r = node["rect"]
+        self.rect = (r["x"], r["y"], r["width"], r["height"])
+
+    def __repr__(self):
+        return f"Window(app_id={self.app_id!r}, pid={self.pid}, rect={self.rect})"
+
+
+class Compositor(Bench):
+    """sway on the headless backend. Use as a context manager:
+
+    with Compositor(1280, 720) as comp:
+        proc = comp.launch(["foot"])
+        win = comp.wait_mapped(pid=proc.pid)
+        comp.type_text("ls"); comp.key("Return")
+        img = comp.screenshot("out.png")
+    """
+
+    def __init__(self, width=1280, height=720, timeout=30.0, keep=None, verbose=False):
+        super().__init__(timeout=timeout, keep=keep, verbose=verbose)
+        self.width = width
+        self.height = height
+        self.wayland_display = None
+        self.swaysock = None
+        self._sway = None
+
+    def start(self):
+        missing = [t for t in ("sway", "swaymsg", "wtype", "grim") if not shutil.which(t)]
+        if missing:
+            raise BenchError(
+                f"missing {', '.join(missing)}: install them with .ci/install-deps.sh"
+            )
+        as_root = os.geteuid() == 0
+        self._prepare("cadence-headless-", owner=(NOBODY_UID, NOBODY_GID) if as_root else None)
+        config = os.path.join(self.tmp, "sway.conf")
+        with open(config, "w") as f:
+            f.write(SWAY_CONFIG.format(width=self.width, height=self.height))
+        os.chmod(config, 0o644)
+
+        argv = []
+        if as_root:
+            argv += ["setpriv", f"--reuid={NOBODY_UID}", f"--regid={NOBODY_GID}", "--clear-groups"]
+        argv += [
+            "env", "-i",
+            "PATH=/usr/bin:/bin",
+            f"HOME={self.home}",
+            f"XDG_RUNTIME_DIR={self.runtime_dir}",
+            "WLR_BACKENDS=headless",
+            "WLR_LIBINPUT_NO_DEVICES=1",
+            "WLR_RENDERER=pixman",
+            "sway", "-c", config,
+        ]  # fmt: skip
+        self._sway = self._start_server("sway", argv)
+        self._wait_ready()
+        self._log("ready:", self.wayland_display, self.swaysock)
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if self._sway.poll() is not None:
+                raise BenchError(
+                    f"sway exited with status {self._sway.returncode} while starting\n"
+                    + self.sway_log_tail()
+                )
+            if self.wayland_display is None or self.swaysock is None:
+                try:
+                    names = os.listdir(self.runtime_dir)
+                except OSError:
+                    names = []
+                for n in sorted(names):
+                    if n.startswith("wayland-") and not n.endswith(".lock"):
+                        self.wayland_display = n
+                    elif n.startswith("sway-ipc.") and n.endswith(".sock"):
+                        self.swaysock = os.path.join(self.runtime_dir, n)
+            if self.wayland_display and self.swaysock:
+                r = subprocess.run(
+                    ["swaymsg", "-s", self.swaysock, "-t", "get_version"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    timeout=self.timeout,
+                )
+                if r.returncode == 0:
+                    return
+            if time.monotonic() > deadline:
+                raise BenchError(
+                    f"sway did not become ready within {self.timeout:.0f} s\n"
+                    + self.sway_log_tail()
+                )
+            time.sleep(0.05)
+
+    def sway_log_tail(self, lines=30):
+        return self.log_tail("sway", lines)
+
+    def _client_vars(self):
+        return {"WAYLAND_DISPLAY": self.wayland_display, "SWAYSOCK": self.swaysock}
 
     def swaymsg(self, *args, msg_type=None):
         argv = ["swaymsg", "-s", self.swaysock, "-r"]
@@ -500,43 +776,6 @@ class Compositor:
 
         walk(self.swaymsg(msg_type="get_tree"))
         return found
-
-    def _client_by_pid(self, pid):
-        for proc in self._clients:
-            if proc.pid == pid:
-                return proc
-        return None
-
-    def wait_mapped(self, app_id=None, pid=None, timeout=None, process=None):
-        """Polls sway until a view with this app_id and/or pid is mapped; returns its Window.
-
-        `process` (a Popen from launch) makes the wait fail as soon as the client exits.
-        """
-        if app_id is None and pid is None:
-            raise ValueError("wait_mapped needs an app_id or a pid")
-        if process is None and pid is not None:
-            process = self._client_by_pid(pid)
-        deadline = time.monotonic() + (timeout or self.timeout)
-        while True:
-            self._note_marked()
-            for w in self.windows():
-                if (app_id is None or w.app_id == app_id) and (pid is None or w.pid == pid):
-                    if w.rect[2] > 0 and w.rect[3] > 0:
-                        return w
-            if process is not None and process.poll() is not None:
-                raise BenchError(
-                    f"client {process.args[0]} exited with status {process.returncode} "
-                    "before mapping a window"
-                )
-            if time.monotonic() > deadline:
-                want = " and ".join(
-                    s for s in (app_id and f"app_id={app_id}", pid and f"pid={pid}") if s
-                )
-                raise BenchError(
-                    f"no window with {want} within {timeout or self.timeout:.0f} s; "
-                    f"mapped: {self.windows()}"
-                )
-            time.sleep(0.1)
 
     def resize(self, width, height, app_id=None, pid=None, timeout=None):
         """Makes the window floating at (0, 0) with this size; returns it once sway agrees."""
@@ -620,106 +859,6 @@ class Compositor:
         if path:
             img.save(path)
         return img
-
-    # ---- teardown
-
-    def _marked_pids(self):
-        """Live processes whose environment names our runtime dir, other than ourselves."""
-        if not self.runtime_dir:
-            return []
-        marker = b"XDG_RUNTIME_DIR=" + self.runtime_dir.encode()
-        me = os.getpid()
-        pids = []
-        for pid in _all_pids():
-            if pid == me:
-                continue
-            env = _read_proc(pid, "environ")
-            if env and marker in env.split(b"\0") and _alive(pid):
-                pids.append(pid)
-        return pids
-
-    def _note_marked(self):
-        for pid in self._marked_pids():
-            self._seen.setdefault(pid, _cmdline(pid))
-
-    def _wait_gone(self, pids, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
-            self._reap()
-            live = [p for p in pids if _alive(p)]
-            if not live or time.monotonic() > deadline:
-                return live
-            time.sleep(0.05)
-
-    def _reap(self):
-        for proc in self._clients + ([self._sway] if self._sway else []):
-            proc.poll()
-        me = os.getpid()
-        for pid in list(self._seen):
-            state = _proc_state(pid)
-            if state and state[0] == "Z" and state[1] == me and not self._client_by_pid(pid):
-                if self._sway is None or pid != self._sway.pid:
-                    try:
-                        os.waitpid(pid, os.WNOHANG)
-                    except ChildProcessError:
-                        pass
-
-    def _terminate(self, pids, grace):
-        """SIGTERM (to each process group too), then SIGKILL what outlives the grace period."""
-        for p in pids:
-            _signal_group_or_pid(p, signal.SIGTERM)
-        live = self._wait_gone(pids, grace)
-        for p in live:
-            _signal_group_or_pid(p, signal.SIGKILL)
-        return self._wait_gone(live, 5.0)
-
-    def close(self, check=True):
-        if self._closed:
-            return
-        self._closed = True
-        self._note_marked()
-        # Clients first, so they see an orderly exit rather than a vanished compositor.
-        clients = [p.pid for p in self._clients if p.poll() is None]
-        self._terminate(clients, grace=5.0)
-        for p in self._clients:
-            try:
-                p.wait(timeout=5.0)
-            except subprocess.TimeoutExpired:
-                pass
-        if self._sway is not None and self._sway.poll() is None:
-            self._terminate([self._sway.pid], grace=5.0)
-            try:
-                self._sway.wait(timeout=5.0)
-            except subprocess.TimeoutExpired:
-                pass
-        # Anything the clients or sway spawned that outlived them (a shell, a swaybg).
-        self._note_marked()
-        stray = self._marked_pids()
-        if stray:
-            self._log("killing stray processes", stray)
-            self._terminate(stray, grace=2.0)
-        self._reap()
-        survivors = [p for p in set(self._marked_pids()) | set(self._seen) if _alive(p)]
-        survivors = [p for p in survivors if _proc_state(p) is not None]
-        if self._sway_log:
-            self._sway_log.close()
-        if self._old_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._old_sigterm)
-            self._old_sigterm = None
-        if self.tmp and not self.keep:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-        elif self.tmp:
-            print(f"headless: kept {self.tmp}", file=sys.stderr)
-        if survivors and check:
-            raise BenchError(
-                "processes started by the bench are still alive after teardown: "
-                + "; ".join(f"{p} {self._seen.get(p) or _cmdline(p)}" for p in survivors)
-            )
-
-    def started_pids(self):
-        """Every process of this bench seen alive so far (pid -> command line)."""
-        self._note_marked()
-        return dict(self._seen)
 
 
 # --------------------------------------------------------------------------------------

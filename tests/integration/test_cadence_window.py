@@ -53,12 +53,10 @@ Each check starts cadence under a real sway with a real shell on a real pty:
 import json
 import os
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "headless"))
 import headless  # noqa: E402
@@ -69,10 +67,12 @@ IME = None  # cadence-test-ime (tests/tools), set by main()
 
 
 def pointer_session(comp):
-    """Starts cadence-test-pointer reading commands from a pipe; returns send(), close()."""
+    """Starts cadence-test-pointer reading commands from a pipe; returns send(), close().
+
+    Positions are logical pixels on the bench's output (sway's or KWin's)."""
     env = comp.client_env()
-    proc = subprocess.Popen([POINTER, "1280", "720"], env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([POINTER, str(comp.width), str(comp.height)], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def send(*commands):
         proc.stdin.write((" ".join(str(c) for c in commands) + "\n").encode())
@@ -118,32 +118,11 @@ def read_text(path):
 
 
 def read_png(path):
-    """Decodes an 8-bit RGBA, non-interlaced PNG (what cadence writes) into headless.Image."""
-    with open(path, "rb") as f:
-        data = f.read()
-    expect(data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG")
-    pos, idat, width, height = 8, b"", 0, 0
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        crc = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])[0]
-        expect(zlib.crc32(kind + body) == crc, f"bad CRC in chunk {kind!r}")
-        if kind == b"IHDR":
-            width, height, depth, ctype = struct.unpack(">IIBB", body[:10])
-            expect((depth, ctype) == (8, 6), f"PNG is not 8-bit RGBA: {depth}/{ctype}")
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    stride = width * 4
-    rgb = bytearray()
-    for y in range(height):
-        row = raw[y * (stride + 1) : (y + 1) * (stride + 1)]
-        expect(row[0] == 0, "unexpected PNG filter")
-        for x in range(width):
-            rgb += row[1 + x * 4 : 1 + x * 4 + 3]
-    return headless.Image(width, height, bytes(rgb))
+    """Reads the PNG cadence writes of itself (8-bit RGBA) into headless.Image."""
+    try:
+        return headless.Image.load_png(path)
+    except ValueError as e:
+        raise TestFailure(f"{path}: {e}")
 
 
 def stats_of(proc, path):

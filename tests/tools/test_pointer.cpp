@@ -1,8 +1,8 @@
-// cadence-test-pointer: moves, clicks and scrolls a virtual pointer, for the headless
-// tests (sway without input devices has no pointer; wtype only types).
+// cadence-test-pointer: moves, clicks and scrolls a pointer for the headless tests
+// (a compositor without input devices has no pointer; wtype only types).
 //
 //   cadence-test-pointer WIDTH HEIGHT COMMAND...
-//     move X Y        absolute position on the WIDTH x HEIGHT output
+//     move X Y        absolute position in logical pixels on the WIDTH x HEIGHT output
 //     press B | release B | click B   B = left, middle, right
 //     scroll N        N wheel steps (negative: up)
 //     sleep MS
@@ -11,34 +11,58 @@
 //     reads the same commands from stdin, one line at a time, and answers each line with
 //     "ok" once the compositor has handled it; the pointer lives until stdin closes.
 //
-// The virtual pointer exists only while this runs, so the seat gains pointer capability
-// when it starts: clients see a new wl_pointer, then the events.
+// Two ways in, chosen by what the compositor offers: wlroots' virtual pointer (sway),
+// else KWin's fake input (KWin offers it to everyone when started with
+// KWIN_WAYLAND_NO_PERMISSION_CHECKS=1, as tests/headless/kwin.py does). Both exist only
+// while this runs, so the seat gains pointer capability when it starts: clients see a new
+// wl_pointer, then the events. The virtual pointer places an absolute position as a
+// fraction of WIDTH x HEIGHT; fake input takes KWin's logical coordinates as they are, so
+// with one output at (0, 0) the same X Y mean the same place on both.
 #include <linux/input-event-codes.h>
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "fake-input-client-protocol.h"
 #include "virtual-pointer-client-protocol.h"
 
 namespace {
 
-wl_seat* g_seat = nullptr;
-zwlr_virtual_pointer_manager_v1* g_manager = nullptr;
+struct Globals {
+  wl_seat* seat = nullptr;
+  zwlr_virtual_pointer_manager_v1* virtual_pointer = nullptr;
+  org_kde_kwin_fake_input* fake_input = nullptr;
+  uint32_t fake_input_version = 0;
+};
 
-void on_global(void*, wl_registry* registry, uint32_t name, const char* interface, uint32_t) {
-  if (std::strcmp(interface, "wl_seat") == 0 && !g_seat) {
-    g_seat = static_cast<wl_seat*>(wl_registry_bind(registry, name, &wl_seat_interface, 1));
+// Absolute motion in fake input came with version 3.
+constexpr uint32_t kFakeInputAbsolute = 3;
+
+void on_global(void* data, wl_registry* registry, uint32_t name, const char* interface,
+               uint32_t version) {
+  auto* g = static_cast<Globals*>(data);
+  if (std::strcmp(interface, "wl_seat") == 0 && !g->seat) {
+    g->seat = static_cast<wl_seat*>(wl_registry_bind(registry, name, &wl_seat_interface, 1));
   } else if (std::strcmp(interface, "zwlr_virtual_pointer_manager_v1") == 0) {
-    g_manager = static_cast<zwlr_virtual_pointer_manager_v1*>(
+    g->virtual_pointer = static_cast<zwlr_virtual_pointer_manager_v1*>(
         wl_registry_bind(registry, name, &zwlr_virtual_pointer_manager_v1_interface, 1));
+  } else if (std::strcmp(interface, "org_kde_kwin_fake_input") == 0) {
+    g->fake_input_version = version;
+    if (version >= kFakeInputAbsolute) {
+      g->fake_input = static_cast<org_kde_kwin_fake_input*>(
+          wl_registry_bind(registry, name, &org_kde_kwin_fake_input_interface,
+                           std::min(version, static_cast<uint32_t>(kFakeInputAbsolute))));
+    }
   }
 }
 void on_global_remove(void*, wl_registry*, uint32_t) {}
@@ -50,6 +74,81 @@ int button_code(const char* name) {
   std::fprintf(stderr, "cadence-test-pointer: unknown button '%s'\n", name);
   std::exit(2);
 }
+
+// Event times in ms of CLOCK_MONOTONIC, so clients see real intervals (double clicks).
+uint32_t now_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint32_t>(ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+class Pointer {
+ public:
+  virtual ~Pointer() = default;
+  virtual void move(uint32_t x, uint32_t y) = 0;
+  virtual void button(int code, bool pressed) = 0;
+  virtual void scroll(int steps) = 0;
+};
+
+class VirtualPointer final : public Pointer {
+ public:
+  VirtualPointer(zwlr_virtual_pointer_manager_v1* manager, wl_seat* seat, uint32_t width,
+                 uint32_t height)
+      : pointer_(zwlr_virtual_pointer_manager_v1_create_virtual_pointer(manager, seat)),
+        width_(width),
+        height_(height) {}
+  ~VirtualPointer() override { zwlr_virtual_pointer_v1_destroy(pointer_); }
+
+  void move(uint32_t x, uint32_t y) override {
+    zwlr_virtual_pointer_v1_motion_absolute(pointer_, now_ms(), x, y, width_, height_);
+    zwlr_virtual_pointer_v1_frame(pointer_);
+  }
+  void button(int code, bool pressed) override {
+    zwlr_virtual_pointer_v1_button(
+        pointer_, now_ms(), static_cast<uint32_t>(code),
+        pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED);
+    zwlr_virtual_pointer_v1_frame(pointer_);
+  }
+  void scroll(int steps) override {
+    zwlr_virtual_pointer_v1_axis_source(pointer_, WL_POINTER_AXIS_SOURCE_WHEEL);
+    zwlr_virtual_pointer_v1_axis_discrete(pointer_, now_ms(), WL_POINTER_AXIS_VERTICAL_SCROLL,
+                                          wl_fixed_from_int(15 * steps), steps);
+    zwlr_virtual_pointer_v1_frame(pointer_);
+  }
+
+ private:
+  zwlr_virtual_pointer_v1* pointer_;
+  uint32_t width_;
+  uint32_t height_;
+};
+
+// KWin turns each request into an input event of its own and ends the pointer frame
+// itself, so there is no frame request here.
+class FakeInput final : public Pointer {
+ public:
+  explicit FakeInput(org_kde_kwin_fake_input* input) : input_(input) {
+    // Without this KWin ignores every request that follows.
+    org_kde_kwin_fake_input_authenticate(input_, "cadence-test-pointer", "headless tests");
+  }
+  ~FakeInput() override { org_kde_kwin_fake_input_destroy(input_); }
+
+  void move(uint32_t x, uint32_t y) override {
+    org_kde_kwin_fake_input_pointer_motion_absolute(input_, wl_fixed_from_int(static_cast<int>(x)),
+                                                    wl_fixed_from_int(static_cast<int>(y)));
+  }
+  void button(int code, bool pressed) override {
+    org_kde_kwin_fake_input_button(
+        input_, static_cast<uint32_t>(code),
+        pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED);
+  }
+  void scroll(int steps) override {
+    org_kde_kwin_fake_input_axis(input_, WL_POINTER_AXIS_VERTICAL_SCROLL,
+                                 wl_fixed_from_int(15 * steps));
+  }
+
+ private:
+  org_kde_kwin_fake_input* input_;
+};
 
 }  // namespace
 
@@ -65,23 +164,30 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cadence-test-pointer: no Wayland display\n");
     return 1;
   }
+  Globals globals;
   wl_registry* registry = wl_display_get_registry(display);
   static const wl_registry_listener listener = {on_global, on_global_remove};
-  wl_registry_add_listener(registry, &listener, nullptr);
+  wl_registry_add_listener(registry, &listener, &globals);
   wl_display_roundtrip(display);
-  if (!g_manager) {
-    std::fprintf(stderr, "cadence-test-pointer: the compositor has no virtual pointer\n");
+  std::unique_ptr<Pointer> pointer;
+  if (globals.virtual_pointer) {
+    pointer =
+        std::make_unique<VirtualPointer>(globals.virtual_pointer, globals.seat, width, height);
+  } else if (globals.fake_input) {
+    pointer = std::make_unique<FakeInput>(globals.fake_input);
+  } else if (globals.fake_input_version > 0) {
+    std::fprintf(stderr,
+                 "cadence-test-pointer: the compositor's org_kde_kwin_fake_input is version %u; "
+                 "absolute motion needs %u\n",
+                 globals.fake_input_version, kFakeInputAbsolute);
+    return 1;
+  } else {
+    std::fprintf(stderr,
+                 "cadence-test-pointer: the compositor offers neither "
+                 "zwlr_virtual_pointer_manager_v1 nor org_kde_kwin_fake_input\n");
     return 1;
   }
-  zwlr_virtual_pointer_v1* pointer =
-      zwlr_virtual_pointer_manager_v1_create_virtual_pointer(g_manager, g_seat);
   wl_display_roundtrip(display);
-  // Event times in ms of CLOCK_MONOTONIC, so clients see real intervals (double clicks).
-  auto now_ms = [] {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint32_t>(ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-  };
   auto run = [&](const std::vector<std::string>& words) -> int {
     for (size_t i = 0; i < words.size(); ++i) {
       const std::string cmd = words[i];
@@ -95,24 +201,13 @@ int main(int argc, char** argv) {
       if (cmd == "move") {
         const uint32_t x = static_cast<uint32_t>(std::atoi(next()));
         const uint32_t y = static_cast<uint32_t>(std::atoi(next()));
-        zwlr_virtual_pointer_v1_motion_absolute(pointer, now_ms(), x, y, width, height);
-        zwlr_virtual_pointer_v1_frame(pointer);
+        pointer->move(x, y);
       } else if (cmd == "press" || cmd == "release" || cmd == "click") {
         const int b = button_code(next());
-        if (cmd != "release") {
-          zwlr_virtual_pointer_v1_button(pointer, now_ms(), b, WL_POINTER_BUTTON_STATE_PRESSED);
-          zwlr_virtual_pointer_v1_frame(pointer);
-        }
-        if (cmd != "press") {
-          zwlr_virtual_pointer_v1_button(pointer, now_ms(), b, WL_POINTER_BUTTON_STATE_RELEASED);
-          zwlr_virtual_pointer_v1_frame(pointer);
-        }
+        if (cmd != "release") pointer->button(b, true);
+        if (cmd != "press") pointer->button(b, false);
       } else if (cmd == "scroll") {
-        const int n = std::atoi(next());
-        zwlr_virtual_pointer_v1_axis_source(pointer, WL_POINTER_AXIS_SOURCE_WHEEL);
-        zwlr_virtual_pointer_v1_axis_discrete(pointer, now_ms(), WL_POINTER_AXIS_VERTICAL_SCROLL,
-                                              wl_fixed_from_int(15 * n), n);
-        zwlr_virtual_pointer_v1_frame(pointer);
+        pointer->scroll(std::atoi(next()));
       } else if (cmd == "sleep") {
         wl_display_roundtrip(display);
         usleep(static_cast<useconds_t>(std::atoi(next())) * 1000);
@@ -139,7 +234,7 @@ int main(int argc, char** argv) {
   }
   // Give clients a moment to see the last events before the device goes away.
   usleep(200 * 1000);
-  zwlr_virtual_pointer_v1_destroy(pointer);
+  pointer.reset();
   wl_display_roundtrip(display);
   wl_display_disconnect(display);
   return 0;
