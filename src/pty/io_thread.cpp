@@ -91,18 +91,17 @@ void IoThread::parse_loop() {
     parsing_ = pane;
     lock.unlock();
 
+    size_t before = 0;
     if (chunk.exit) {
       pane->finish(chunk.status);
     } else {
-      pane->parse(std::string_view(chunk.bytes.data(), chunk.bytes.size()));
+      before = pane->parse(std::string_view(chunk.bytes.data(), chunk.bytes.size()));
       pane->notify_gui();
     }
+    const size_t after = before - chunk.bytes.size();
 
     lock.lock();
     parsing_ = nullptr;
-    const size_t before = pane->queued_bytes_.load(std::memory_order_relaxed);
-    const size_t after = before - chunk.bytes.size();
-    pane->queued_bytes_.store(after, std::memory_order_relaxed);
     if (chunk.bytes.capacity() == kReadChunk) spare_.push_back(std::move(chunk.bytes));
     parse_idle_.notify_all();
     // Worked down to half of the bound: a pane the reader paused may be read again.
@@ -113,7 +112,7 @@ void IoThread::parse_loop() {
 void IoThread::enqueue(Chunk chunk) {
   {
     std::lock_guard<std::mutex> guard(parse_mutex_);
-    chunk.pane->queued_bytes_.fetch_add(chunk.bytes.size(), std::memory_order_relaxed);
+    chunk.pane->queued_bytes_.fetch_add(chunk.bytes.size(), std::memory_order_acq_rel);
     queue_.push_back(std::move(chunk));
   }
   parse_ready_.notify_one();
@@ -161,8 +160,8 @@ void IoThread::unwatch(PtyPane* pane) {
   // Its unparsed output goes with it; the parser lets go of it before the caller frees it.
   std::unique_lock<std::mutex> lock(parse_mutex_);
   std::erase_if(queue_, [pane](const Chunk& c) { return c.pane == pane; });
-  pane->queued_bytes_.store(0, std::memory_order_relaxed);
   parse_idle_.wait(lock, [this, pane] { return parsing_ != pane; });
+  pane->queued_bytes_.store(0, std::memory_order_relaxed);
 }
 
 void IoThread::update_interest(PtyPane* pane) {

@@ -100,8 +100,8 @@ class IoThread {
   std::vector<PtyPane*> panes_;
 
   // Reading thread → parsing thread, under parse_mutex_: the chunks in order, spare
-  // buffers, each pane's queued bytes (PtyPane::queued_bytes_), and the pane being parsed
-  // (remove() waits until it is not the one).
+  // buffers, and the pane being parsed (remove() waits until it is not the one). Each
+  // pane counts its queued bytes itself (PtyPane::queued_bytes_, atomic).
   std::thread parser_;
   std::mutex parse_mutex_;
   std::condition_variable parse_ready_;

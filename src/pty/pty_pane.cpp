@@ -130,17 +130,21 @@ PtyPane::ReadResult PtyPane::read_some(char* buffer, size_t size, size_t& got) {
   return result;
 }
 
-void PtyPane::parse(std::string_view bytes) {
+size_t PtyPane::parse(std::string_view bytes) {
   {
     std::lock_guard<std::mutex> guard(mutex_);
     terminal_.feed(bytes);
     history_unpacked_.store(terminal_.unpacked_history() > 0, std::memory_order_release);
   }
   bytes_parsed_.fetch_add(bytes.size(), std::memory_order_relaxed);
+  // No longer waiting before the GUI can see the pane dirty: a paint must not count
+  // parsed bytes as unread (the frame log would call that a starved pty thread).
+  const size_t queued = queued_bytes_.fetch_sub(bytes.size(), std::memory_order_acq_rel);
   if (!dirty_.load(std::memory_order_acquire)) {
     dirty_since_ns_.store(monotonic_ns(), std::memory_order_release);
   }
   dirty_.store(true, std::memory_order_release);
+  return queued;
 }
 
 void PtyPane::finish(int status) {

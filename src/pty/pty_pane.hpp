@@ -124,8 +124,9 @@ class PtyPane : private vt::TerminalObserver {
   // Reading thread: reads until `size` bytes or the pty is empty (got says how many).
   enum class ReadResult { more, drained, closed };
   ReadResult read_some(char* buffer, size_t size, size_t& got);
-  // Parsing thread: feeds bytes to the terminal under the lock and marks the pane dirty.
-  void parse(std::string_view bytes);
+  // Parsing thread: feeds queued bytes to the terminal under the lock, takes them off
+  // queued_bytes_ and marks the pane dirty; returns queued_bytes_ before.
+  size_t parse(std::string_view bytes);
   // Parsing thread: the program is gone and its output parsed.
   void finish(int status);
   // Writes what the pty accepts; true when the queue is empty afterwards.
@@ -152,8 +153,9 @@ class PtyPane : private vt::TerminalObserver {
   int exit_status_ = 0;
   std::atomic<uint64_t> bytes_parsed_{0};
   std::atomic<bool> history_unpacked_{false};
-  // IoThread's: bytes read and waiting for the parser (under its parse mutex), and
-  // whether reading is paused until the parser catches up (reading thread only).
+  // IoThread's: bytes read and waiting for the parser (added when queued, taken off by
+  // parse() before the pane is marked dirty), and whether reading is paused until the
+  // parser catches up (reading thread only).
   std::atomic<size_t> queued_bytes_{0};
   bool read_paused_ = false;
 
