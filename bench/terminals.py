@@ -16,6 +16,9 @@ well under a minute. docs/benchmarks.md explains every figure; in short:
   it. The shell waits for a go file before starting the clock: the window is mapped and
   sized first, and the harness does not poll sway while the clock runs. The floor is the
   same command under a bare pty reader (pty.fork, 64 KiB reads, discarded).
+- CPU in cat / seq is the user + system time of the process that owns the window (all its
+  threads, so llvmpipe's too; not the command's), from just before the go file to the
+  result: what the terminal took from the cores the command also needs.
 - Peak RSS is VmHWM of the process that owns the window, read after the command has
   finished while the shell holds the terminal open. wait4's ru_maxrss is recorded too, but
   it is the maximum over the terminal and every child it reaped (kitty 0.26 forks a
@@ -300,6 +303,17 @@ def _wrapper_script(workdir, command):
     )
 
 
+def _cpu_seconds(pid):
+    """User + system CPU time of a process (all its threads), from /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # After the command name: state is field 3, utime 14 and stime 15 (1-based).
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _vm_hwm_kib(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -394,6 +408,7 @@ def run_terminal(comp, term, base_dir, command, timeout, debug=False):
         win = _wait_window(comp, proc, app_id, min(timeout, 60), log)
         # Let the first configure land so the shell sees the final size.
         time.sleep(0.3)
+        cpu_before = _cpu_seconds(win.pid)
         open(os.path.join(workdir, "go"), "w").close()
         result = os.path.join(workdir, "result")
         deadline = time.monotonic() + timeout
@@ -406,6 +421,9 @@ def run_terminal(comp, term, base_dir, command, timeout, debug=False):
             if time.monotonic() > deadline:
                 raise RunFailed("timeout", f"no result within {timeout:.0f} s")
             time.sleep(0.02)
+        cpu_after = _cpu_seconds(win.pid)
+        if cpu_before is not None and cpu_after is not None:
+            out["cpu_s"] = cpu_after - cpu_before
         with open(result) as f:
             elapsed_ns, start_ns, end_ns = (int(x) for x in f.read().split())
         out.update(seconds=elapsed_ns / 1e9, start_us=start_ns // 1000, end_us=end_ns // 1000)
@@ -689,6 +707,8 @@ def run_cadence_idle(comp, term, base_dir, timeout):
 METRICS = [
     ("cat_s", "cat {size} MB [s]", "{:.2f}"),
     ("seq_s", "seq 1 {seq} [s]", "{:.2f}"),
+    ("cat_cpu_s", "CPU in cat [s]", "{:.2f}"),
+    ("seq_cpu_s", "CPU in seq [s]", "{:.2f}"),
     ("rss_mib", "peak RSS [MiB]", "{:.0f}"),
     ("commits_per_s", "commits/s in flood", "{:.1f}"),
     ("max_commits_1s", "max commits in 1 s", "{:.0f}"),
@@ -763,6 +783,8 @@ def run_round(rnd, terms, args, data_file, res):
                     if "grid" in out:
                         res.extra[term.name]["grid"] = out["grid"]
                     res.extra[term.name]["forked"] = out.get("forked")
+                    if wname in ("cat", "seq"):
+                        res.add(term.name, f"{wname}_cpu_s", out.get("cpu_s"))
                     if wname == "cat":
                         res.add(term.name, "cat_s", out["seconds"])
                         hwm = out.get("vm_hwm_kib")
