@@ -12,6 +12,7 @@ namespace cadence::pty {
 namespace {
 
 const log::Tag kLog{"pty"};
+constexpr size_t kSpareBuffers = kMaxQueuedBytes / kReadChunk;
 
 }  // namespace
 
@@ -102,7 +103,11 @@ void IoThread::parse_loop() {
 
     lock.lock();
     parsing_ = nullptr;
-    if (chunk.bytes.capacity() == kReadChunk) spare_.push_back(std::move(chunk.bytes));
+    // Buffers are reused, a bounded number of them: a flood in many panes does not leave
+    // every pane's worth of queue allocated afterwards.
+    if (chunk.bytes.capacity() == kReadChunk && spare_.size() < kSpareBuffers) {
+      spare_.push_back(std::move(chunk.bytes));
+    }
     parse_idle_.notify_all();
     // Worked down to half of the bound: a pane the reader paused may be read again.
     if (before > kMaxQueuedBytes / 2 && after <= kMaxQueuedBytes / 2) wake_->wake();
