@@ -195,13 +195,13 @@ void TerminalWindow::record_frame(uint64_t t0, uint64_t t1, int rows_copied, uin
   }
   if (flood_due_ns_) {
     // Held from the later of the content's change and the previous paint until the
-    // pacing let this one go.
+    // pacing let this one go (or input ended the wait early: until this paint).
     const uint64_t interval =
         uint64_t{1000000} * static_cast<uint64_t>(config_.file.flood_frame_interval_ms);
+    const uint64_t until = std::min(flood_due_ns_, t0);
     const uint64_t from =
         std::max(rec.dirty_ns, flood_due_ns_ > interval ? flood_due_ns_ - interval : 0);
-    rec.flood_held_us =
-        static_cast<uint32_t>(flood_due_ns_ > from ? (flood_due_ns_ - from) / 1000 : 0);
+    rec.flood_held_us = static_cast<uint32_t>(until > from ? (until - from) / 1000 : 0);
     flood_due_ns_ = 0;
   }
   frame_log_.record(rec);
