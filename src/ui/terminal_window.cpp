@@ -671,8 +671,11 @@ void TerminalWindow::paint() {
     const SelectionQuery* selection = selection_pane_ == id ? this : nullptr;
     copied += pane->view.snapshot(t, selection, focused_ && pane.get() == active, blink_on_);
     // More lines went into history since the last paint than the pane shows: a flood.
-    flood |= t.history_total() - pane->painted_history_total >= static_cast<uint64_t>(t.rows());
-    pane->painted_history_total = t.history_total();
+    // (A count that went down, the history cleared, is no flood.)
+    const uint64_t history = t.history_total();
+    flood |= history > pane->painted_history_total &&
+             history - pane->painted_history_total >= static_cast<uint64_t>(t.rows());
+    pane->painted_history_total = history;
   }
   if (held && copied == 0 && !chrome_dirty_ && !screenshot_pending_) {
     // Nothing but held output to show: no frame until the hold ends (output or timer).
