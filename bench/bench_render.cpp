@@ -12,7 +12,7 @@
 //                      comparison: an instance per cell background and per glyph, two
 //                      instanced draws (glyphs blended), instances rebuilt every frame
 // Targets, read from the output (never a timed test): at 1280x720 BM_frame_scroll under
-// 10 ms of CPU (a third of the 33 ms flood-pacing interval, so a flood leaves the cores
+// 10 ms of CPU (a fifth of the 50 ms flood-pacing interval, so a flood leaves the cores
 // to parsing), and under BM_quads_scroll's.
 // Besides the wall time, cpu_ms/frame counts every thread of the process (the rasterizer
 // runs on its own threads). Arguments: width and height in pixels. Figures are read from the

@@ -29,7 +29,7 @@ config.inactive_pane_dim = 0.2
 config.term = 'xterm-256color'
 config.set_environment_variables = { EDITOR = 'vim' }
 config.status_update_interval = 1000
-config.flood_frame_interval = 33  -- ms between paints while output floods; 0: every frame
+config.flood_frame_interval = 50  -- ms between paints while output floods; 0: every frame
 config.frame_log_capacity = 4096
 config.frame_log_hud = false
 

@@ -129,7 +129,7 @@ struct Config {
   // Flood pacing: after a paint that showed more new output than a pane's height (lines
   // went by that no one could read), the next paint waits until this long after it,
   // leaving the CPU to reading and parsing. 0: every frame callback paints.
-  int flood_frame_interval_ms = 33;
+  int flood_frame_interval_ms = 50;
   size_t frame_log_capacity = 4096;  // frames
   bool frame_log_hud = false;
   std::vector<UnixDomain> unix_domains;

@@ -78,7 +78,7 @@ TEST(ConfigOptions, DefaultsOfTheNewOptions) {
   EXPECT_TRUE(r->enable_tab_bar);
   EXPECT_EQ(r->status_update_interval_ms, 1000);
   EXPECT_EQ(r->frame_log_capacity, 4096u);
-  EXPECT_EQ(r->flood_frame_interval_ms, 33);
+  EXPECT_EQ(r->flood_frame_interval_ms, 50);
   EXPECT_FALSE(r->frame_log_hud);
   EXPECT_FALSE(r->disable_default_key_bindings);
   EXPECT_TRUE(r->keys.empty());
