@@ -146,13 +146,17 @@ void IoThread::on_wake() {
   for (PtyPane* p : panes_) update_interest(p);
 }
 
+void IoThread::watch_pty(PtyPane* pane, uint32_t interest) {
+  Result<void> r = loop_->add(pane->process_.fd(), interest,
+                              [this, pane](uint32_t events) { on_pty(pane, events); });
+  if (!r) LOG_ERROR(kLog, "cannot watch pty of ", pane->pid(), ": ", r.error().message);
+}
+
 void IoThread::watch(PtyPane* pane) {
   panes_.push_back(pane);
-  const int fd = pane->process_.fd();
-  Result<void> r = loop_->add(fd, EPOLLIN, [this, pane](uint32_t events) { on_pty(pane, events); });
-  if (!r) LOG_ERROR(kLog, "cannot watch pty of ", pane->pid(), ": ", r.error().message);
+  watch_pty(pane, EPOLLIN);
   if (pane->pidfd_ >= 0) {
-    r = loop_->add(pane->pidfd_, EPOLLIN, [this, pane](uint32_t) { on_exit(pane); });
+    Result<void> r = loop_->add(pane->pidfd_, EPOLLIN, [this, pane](uint32_t) { on_exit(pane); });
     if (!r) LOG_ERROR(kLog, "cannot watch exit of ", pane->pid(), ": ", r.error().message);
   }
   update_interest(pane);
@@ -171,19 +175,17 @@ void IoThread::unwatch(PtyPane* pane) {
 
 void IoThread::update_interest(PtyPane* pane) {
   const int fd = pane->process_.fd();
-  const bool pending = !pane->flush_writes();
+  const uint32_t interest = EPOLLIN | (pane->flush_writes() ? 0u : EPOLLOUT);
   if (pane->read_paused_ &&
       pane->queued_bytes_.load(std::memory_order_relaxed) <= kMaxQueuedBytes / 2) {
     // The parser caught up: watch the pty again (it was left out of the epoll set while
     // paused, where a hung-up pty would have reported itself without end).
     pane->read_paused_ = false;
-    Result<void> r = loop_->add(fd, EPOLLIN | (pending ? EPOLLOUT : 0u),
-                                [this, pane](uint32_t events) { on_pty(pane, events); });
-    if (!r) LOG_ERROR(kLog, "cannot watch pty of ", pane->pid(), ": ", r.error().message);
+    watch_pty(pane, interest);
     return;
   }
   if (!loop_->watching(fd)) return;
-  Result<void> r = loop_->modify(fd, EPOLLIN | (pending ? EPOLLOUT : 0u));
+  Result<void> r = loop_->modify(fd, interest);
   if (!r) LOG_ERROR(kLog, "epoll modify: ", r.error().message);
 }
 

@@ -72,6 +72,8 @@ class IoThread {
   void parse_loop();
   void on_wake();
   void watch(PtyPane* pane);
+  // Adds the pane's pty to the epoll set with `interest`, its events going to on_pty.
+  void watch_pty(PtyPane* pane, uint32_t interest);
   void unwatch(PtyPane* pane);
   void on_pty(PtyPane* pane, uint32_t events);
   void on_exit(PtyPane* pane);

@@ -428,6 +428,20 @@ class Bench:
         """What a client needs to reach this bench's servers (WAYLAND_DISPLAY, ...)."""
         return {}
 
+    def serve(self, server):
+        """The CLIs' `shell`: prints the exports a client needs, then waits until `server`
+        (the compositor's Popen) ends, Ctrl-C or SIGTERM."""
+        env = self.client_env()
+        for k in ("XDG_RUNTIME_DIR", *self._client_vars()):
+            print(f"export {k}={env[k]}")
+        print("# Ctrl-C stops the compositor", flush=True)
+        try:
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            while server.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+
     def client_env(self, extra=None):
         """The environment a client of this compositor needs, on top of ours."""
         env = dict(os.environ)
@@ -926,15 +940,7 @@ def main(argv=None):
                 )
                 return 124
         if args.cmd == "shell":
-            for k in ("XDG_RUNTIME_DIR", "WAYLAND_DISPLAY", "SWAYSOCK"):
-                print(f"export {k}={comp.client_env()[k]}")
-            print("# Ctrl-C stops the compositor", flush=True)
-            try:
-                signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-                while comp._sway.poll() is None:
-                    time.sleep(0.5)
-            except KeyboardInterrupt:
-                pass
+            comp.serve(comp._sway)
             return 0
     return 0
 

@@ -38,7 +38,6 @@ import itertools
 import json
 import os
 import shutil
-import signal
 import sys
 import time
 
@@ -338,16 +337,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     width, height = args.size
     with KWin(width, height, scale=args.scale, verbose=args.verbose) as kwin:
-        env = kwin.client_env()
-        for k in ("XDG_RUNTIME_DIR", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
-            print(f"export {k}={env[k]}")
-        print("# Ctrl-C stops the compositor", flush=True)
-        try:
-            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-            while kwin._kwin.poll() is None:
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+        kwin.serve(kwin._kwin)
     return 0
 
 
